@@ -1,0 +1,50 @@
+"""The format-neutral intermediate between a parser (markdown, text, HTML) and the document model.
+
+A parser turns the decoded file into a list of blocks: headings, paragraphs and list items, each
+holding its visible text with markup removed, plus, for every character of that text, the offset
+of the character in the decoded file it came from. That map is what lets a sentence found in clean
+text be cited by line and by exact offsets in the original file.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class BlockKind(str, enum.Enum):
+    """What a block is in the document's structure."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    ITEM = "item"  # a list item, a table cell or a line of an address block
+    META = "meta"  # document metadata (corpus header): never evidence
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink inside a block: its span in the block's text and its target."""
+
+    start: int
+    end: int
+    target: str
+
+
+@dataclass
+class Block:
+    """One structural unit of visible text.
+
+    `offsets[i]` is the offset in the decoded source of `text[i]`; `len(offsets) == len(text)`.
+    Characters a parser inserts (a space for a line break) map to the offset of the source
+    character they stand for.
+    """
+
+    kind: BlockKind
+    text: str
+    offsets: list[int]
+    level: int = 0  # heading level 1..6; 0 for other blocks
+    links: list[Link] = field(default_factory=list)
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets in the decoded source covering `text[start:end]` (end exclusive)."""
+        return self.offsets[start], self.offsets[end - 1] + 1

@@ -1,0 +1,89 @@
+"""Frozen result models: what an audit produces, independent of any report format."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Status(str, enum.Enum):
+    """Outcome of one check on one policy."""
+
+    PASS = "PASS"
+    FAIL = "FAIL"
+    REVIEW = "REVIEW"
+    ERROR = "ERROR"
+
+
+class Severity(str, enum.Enum):
+    """How much a failed check matters; ordered low to critical."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        """Position in the order low < medium < high < critical."""
+        return list(Severity).index(self)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Evidence(_Frozen):
+    """One quoted sentence that supports a verdict."""
+
+    quote: str = Field(description="The sentence as it stands in the original file.")
+    line: int = Field(description="1-based line of the quote's first character in the file.")
+    section: list[str] = Field(description="Heading path the sentence stands under.")
+    start: int = Field(description="Character offset of the quote's start in the decoded file.")
+    end: int = Field(description="Character offset just past the quote's end.")
+    terms: list[str] = Field(default_factory=list, description="Words that matched, in order.")
+    rule: str = Field(default="", description="Id of the rule whose match this is.")
+
+
+class NearMiss(_Frozen):
+    """A candidate sentence that was considered for a FAIL but did not qualify."""
+
+    quote: str = Field(description="The candidate sentence.")
+    line: int = Field(description="1-based line of the candidate.")
+    section: list[str] = Field(description="Heading path of the candidate.")
+    start: int = Field(description="Character offset of the candidate's start.")
+    end: int = Field(description="Character offset just past the candidate's end.")
+    reason: str = Field(description="Why it did not qualify.")
+
+
+class Finding(_Frozen):
+    """The verdict of one check on one policy, with its evidence."""
+
+    id: str = Field(description="Stable id derived from the policy id and the check id.")
+    check_id: str = Field(description="Id of the check in the checklist.")
+    status: Status = Field(description="Machine verdict.")
+    decided_by: str = Field(default="", description="Status clause and rules that decided.")
+    evidence: list[Evidence] = Field(default_factory=list, description="Supporting quotes.")
+    extracted: dict[str, Any] = Field(default_factory=dict, description="Extracted values.")
+    near_misses: list[NearMiss] = Field(default_factory=list, description="Rejected candidates.")
+    reason: str = Field(default="", description="Why the document could not be read (ERROR).")
+
+
+class PolicyResult(_Frozen):
+    """All findings for one policy document."""
+
+    id: str = Field(description="Stable policy id: the path relative to the audit root.")
+    path: str = Field(description="Path of the file as given on the command line.")
+    sha256: str = Field(description="SHA-256 of the file's bytes (empty if unreadable).")
+    format: str = Field(description="md, txt or html.")
+    size: int = Field(default=0, description="Size of the file in bytes.")
+    words: int = Field(default=0, description="Words of policy text.")
+    sections: int = Field(default=0, description="Number of headings.")
+    title: str = Field(default="", description="First heading or HTML title.")
+    metadata: dict[str, str] = Field(default_factory=dict, description="Site, archive date, URL.")
+    warnings: list[str] = Field(default_factory=list, description="Load warnings.")
+    error: str = Field(default="", description="Why the document could not be read.")
+    score: float | None = Field(description="Weighted share of passed checks, 0..1.")
+    findings: list[Finding] = Field(description="One finding per check, in checklist order.")
