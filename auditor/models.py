@@ -87,3 +87,48 @@ class PolicyResult(_Frozen):
     error: str = Field(default="", description="Why the document could not be read.")
     score: float | None = Field(description="Weighted share of passed checks, 0..1.")
     findings: list[Finding] = Field(description="One finding per check, in checklist order.")
+
+
+class ChecklistInfo(_Frozen):
+    """Which checklist an audit ran."""
+
+    id: str = Field(description="Checklist id.")
+    title: str = Field(description="Checklist title.")
+    version: str = Field(description="Checklist version.")
+    path: str = Field(description="Checklist file as given.")
+    sha256: str = Field(description="SHA-256 of the checklist file.")
+
+
+class CheckInfo(_Frozen):
+    """A check as reports show it."""
+
+    id: str = Field(description="Check id.")
+    title: str = Field(description="Check title.")
+    description: str = Field(default="", description="What the check requires.")
+    regulation: str = Field(default="", description="Regulation reference.")
+    severity: Severity = Field(description="Severity of a failure.")
+    weight: float = Field(description="Weight in the score.")
+    rules: list[str] = Field(default_factory=list, description="One readable line per rule.")
+    status_logic: str = Field(default="", description="The pass/review conditions, readable.")
+
+
+class AuditRun(_Frozen):
+    """One audit: what ran, on what, and every policy's result."""
+
+    tool_name: str = Field(description="Name of the tool.")
+    tool_version: str = Field(description="Version of the tool.")
+    checklist: ChecklistInfo = Field(description="The checklist that ran.")
+    checks: list[CheckInfo] = Field(description="The checks, in checklist order.")
+    command: str = Field(default="", description="Command line of the run.")
+    python: str = Field(default="", description="Python version.")
+    started_at: str = Field(description="ISO time the run started (UTC).")
+    finished_at: str = Field(description="ISO time the run finished (UTC).")
+    policies: list[PolicyResult] = Field(description="Results, in input order.")
+
+    def status_counts(self) -> dict[str, int]:
+        """How many findings have each status."""
+        counts = {s.value: 0 for s in Status}
+        for policy in self.policies:
+            for finding in policy.findings:
+                counts[finding.status.value] += 1
+        return counts

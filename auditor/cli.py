@@ -1,0 +1,181 @@
+"""Command line: parse options, build objects, run, return an exit code (STYLE.md 8)."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from auditor import __version__
+from auditor.audit import InputError, discover, run_audit
+from auditor.checklist.compiled import Checklist, load_checklist
+from auditor.checklist.loader import ChecklistError
+from auditor.models import AuditRun, Severity, Status
+from auditor.reporters import REPORTERS
+
+EXIT_OK, EXIT_FAIL_ON, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
+DEFAULT_CHECKLIST = Path("checklists/baseline.yaml")
+STATUS_STYLE = {"PASS": "green", "FAIL": "red", "REVIEW": "yellow", "ERROR": "bright_black"}
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+def _load(path: Path) -> Checklist:
+    try:
+        return load_checklist(path)
+    except ChecklistError as exc:
+        for line in exc.lines:
+            click.echo(line, err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _formats(value: str) -> list[str]:
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in REPORTERS]
+    if unknown or not names:
+        raise click.BadParameter(
+            f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(REPORTERS)}")
+    return names
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="auditor")
+def cli() -> None:
+    """Audit privacy policies against a declarative checklist, citing evidence for every verdict."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--checklist", "checklist_path", type=click.Path(path_type=Path),
+              default=DEFAULT_CHECKLIST, show_default=True, help="Checklist file (YAML or JSON).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
+              show_default=True, help="Folder for the reports.")
+@click.option("--format", "formats", default=",".join(REPORTERS), show_default=True,
+              help=f"Comma-separated report formats: {', '.join(REPORTERS)}.")
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default=None,
+              help="Exit 1 if a check of this severity or higher is not PASS.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary table.")
+def audit(paths: tuple[Path, ...], checklist_path: Path, out_dir: Path, formats: str,
+          fail_on: str | None, quiet: bool) -> None:
+    """Audit PATHS (files or folders, default policies/) and write reports to --out."""
+    names = _formats(formats)
+    checklist = _load(checklist_path)
+    try:
+        sources = discover(list(paths) or [Path("policies")])
+    except InputError as exc:
+        click.echo(f"auditor: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    command = " ".join(shlex.quote(a) for a in ["auditor", *sys.argv[1:]])
+    show_progress = not quiet and len(sources) > 5 and err.is_terminal
+    with Progress(TextColumn("auditing"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=err, disable=not show_progress) as bar:
+        task = bar.add_task("audit", total=len(sources))
+        run = run_audit(checklist, sources, command=command,
+                        progress=lambda n: bar.advance(task, n))
+    for policy in run.policies:
+        if policy.error:
+            click.echo(f"{policy.path}: ERROR: {policy.error}", err=True)
+        for warning in policy.warnings:
+            click.echo(f"{policy.path}: warning: {warning}", err=True)
+    written = []
+    for name in names:
+        file_name, writer = REPORTERS[name]
+        try:
+            written.append(writer(run, out_dir / file_name))
+        except OSError as exc:
+            click.echo(f"auditor: cannot write {out_dir / file_name}: "
+                       f"{exc.strerror or exc}; previous reports are unchanged", err=True)
+            sys.exit(EXIT_OUTPUT)
+    if not quiet:
+        _summary(run)
+        for path in written:
+            err.print(f"wrote {path}")
+    if fail_on is not None and _fails(run, Severity(fail_on)):
+        sys.exit(EXIT_FAIL_ON)
+
+
+def _fails(run: AuditRun, threshold: Severity) -> bool:
+    severity = {c.id: c.severity for c in run.checks}
+    return any(f.status is not Status.PASS and severity[f.check_id].rank >= threshold.rank
+               for p in run.policies for f in p.findings)
+
+
+def _summary(run: AuditRun) -> None:
+    table = Table(title=f"{run.checklist.title} {run.checklist.version}", title_justify="left")
+    table.add_column("policy", overflow="fold")
+    table.add_column("score", justify="right")
+    for check in run.checks:
+        table.add_column(check.id, overflow="fold")
+    shown = run.policies if len(run.policies) <= 40 else run.policies[:40]
+    for policy in shown:
+        cells = [policy.id, "—" if policy.score is None else f"{policy.score:.0%}"]
+        for f in policy.findings:
+            cells.append(f"[{STATUS_STYLE[f.status.value]}]{f.status.value}[/]")
+        table.add_row(*cells)
+    if len(run.policies) > len(shown):
+        table.caption = f"first {len(shown)} of {len(run.policies)} policies"
+    out.print(table)
+    counts = run.status_counts()
+    out.print("  ".join(f"[{STATUS_STYLE[k]}]{k} {v}[/]" for k, v in counts.items()))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Validate checklist FILES; print one line per problem."""
+    bad = False
+    for path in files:
+        try:
+            checklist = load_checklist(path)
+        except ChecklistError as exc:
+            bad = True
+            for line in exc.lines:
+                click.echo(line, err=True)
+            continue
+        click.echo(f"{path}: ok ({len(checklist.checks)} checks)")
+    sys.exit(EXIT_USAGE if bad else EXIT_OK)
+
+
+@cli.command()
+@click.option("--checklist", "checklist_path", type=click.Path(path_type=Path),
+              default=DEFAULT_CHECKLIST, show_default=True)
+def checks(checklist_path: Path) -> None:
+    """List the checks of a checklist."""
+    checklist = _load(checklist_path)
+    table = Table(title=f"{checklist.spec.title} {checklist.spec.version}", title_justify="left")
+    for column in ("id", "title", "severity", "weight", "regulation"):
+        table.add_column(column, overflow="fold")
+    for check in checklist.checks:
+        s = check.spec
+        table.add_row(s.id, s.title, s.severity.value, f"{s.weight:g}", s.regulation)
+    out.print(table)
+
+
+@cli.command()
+@click.argument("policy", type=click.Path(path_type=Path))
+@click.option("--check", "check_id", required=True, help="Id of the check to explain.")
+@click.option("--checklist", "checklist_path", type=click.Path(path_type=Path),
+              default=DEFAULT_CHECKLIST, show_default=True)
+def explain(policy: Path, check_id: str, checklist_path: Path) -> None:
+    """Show, for one POLICY, every candidate sentence and what each rule decided on it."""
+    from auditor.explain import explain_check
+
+    checklist = _load(checklist_path)
+    check = checklist.check(check_id)
+    if check is None:
+        known = ", ".join(c.spec.id for c in checklist.checks)
+        click.echo(f"auditor: no check '{check_id}' in {checklist_path}; checks: {known}", err=True)
+        sys.exit(EXIT_USAGE)
+    code = explain_check(checklist, check, policy, out)
+    sys.exit(code)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

@@ -1,0 +1,105 @@
+"""Read a policy file into a Document: bytes -> text -> blocks -> sentences."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from auditor.document.blocks import Block, BlockKind
+from auditor.document.encoding import decode, is_binary
+from auditor.document.html import parse_html
+from auditor.document.markdown import parse_markdown, widen_to_markup
+from auditor.document.model import Document, build_sentences
+
+FORMATS = {".md": "md", ".markdown": "md", ".txt": "txt", ".text": "txt", ".html": "html",
+           ".htm": "html", ".xhtml": "html"}
+
+# The corpus header of a markdown copy and the leading comment of an HTML copy (CHECKS.md):
+# metadata, never evidence.
+_HEADER = re.compile(
+    r"The following (?:text is extracted and transformed from|is the downloaded HTML source of)"
+    r" the (?P<site>\S+) privacy policy that was archived on (?P<date>\d{4}-\d{2}-\d{2})",
+    re.IGNORECASE,
+)
+_URL_IN_COMMENT = re.compile(r"\((https?://[^)\s]+)\)")
+
+
+class DocumentError(Exception):
+    """The document cannot be read; the message is the one-line reason."""
+
+
+def _header_metadata(text: str) -> dict[str, str]:
+    m = _HEADER.search(text)
+    if not m:
+        return {}
+    return {"site": m.group("site"), "archived": m.group("date")}
+
+
+def parse_document(source: str, fmt: str, path: str = "") -> Document:
+    """Parse decoded text of the given format into a Document."""
+    metadata: dict[str, str] = {}
+    title = ""
+    if fmt == "html":
+        result = parse_html(source)
+        blocks = result.blocks
+        title = result.title
+        if result.header_comment:
+            metadata = _header_metadata(result.header_comment)
+            if url := _URL_IN_COMMENT.search(result.header_comment):
+                metadata["source_url"] = url.group(1)
+    else:
+        blocks = parse_markdown(source, plain=fmt == "txt")
+        blocks = _mark_corpus_header(blocks, metadata)
+    if not title:
+        title = next((b.text for b in blocks if b.kind is BlockKind.HEADING), "")
+    sentences, text = build_sentences(source, blocks, widen_to_markup if fmt == "md" else None)
+    return Document(path=path, format=fmt, source=source, blocks=blocks, sentences=sentences,
+                    text=text, metadata=metadata, title=title)
+
+
+def _mark_corpus_header(blocks: list[Block], metadata: dict[str, str]) -> list[Block]:
+    """Turn a leading corpus header block into META and read its metadata."""
+    if not blocks:
+        return blocks
+    first = blocks[0]
+    found = _header_metadata(first.text)
+    if not found or _HEADER.search(first.text).start() > 3:  # type: ignore[union-attr]
+        return blocks
+    metadata.update(found)
+    for link in first.links:
+        if link.target.startswith("http"):
+            metadata["source_url"] = link.target
+            break
+    return [replace(first, kind=BlockKind.META), *blocks[1:]]
+
+
+def load_document(path: Path, display: str | None = None) -> Document:
+    """Read and parse a policy file; raise DocumentError with a one-line reason if unreadable."""
+    name = display or str(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise DocumentError(f"unsupported file type '{path.suffix or path.name}'")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError("file disappeared before it could be read") from None
+    except IsADirectoryError:
+        raise DocumentError("is a directory") from None
+    except PermissionError:
+        raise DocumentError("permission denied") from None
+    except OSError as exc:
+        raise DocumentError(f"cannot read: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise DocumentError("empty file")
+    if reason := is_binary(data):
+        raise DocumentError(reason)
+    decoded = decode(data)
+    doc = parse_document(decoded.text, fmt, name)
+    doc.warnings.extend(decoded.warnings)
+    doc.sha256 = hashlib.sha256(data).hexdigest()
+    doc.size = len(data)
+    if not doc.sentences:
+        raise DocumentError("no readable text")
+    return doc

@@ -1,0 +1,269 @@
+"""Markdown and plain text to blocks, keeping a map from every visible character to the source.
+
+Line-oriented on purpose: the corpus markdown is converted HTML, one paragraph or list item per
+line, so block structure is decided line by line (ATX and setext headings, list items, table
+cells, block quotes, hard line breaks) and inline syntax (emphasis, links, images, autolinks,
+escapes, entities, inline HTML) is stripped from each line with one scan. Link targets are kept
+as `Link`s because an opt-out `mailto:` or a contact-form URL is often only in the target.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+from auditor.document.blocks import Block, BlockKind, Link
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)")
+_ATX_CLOSE = re.compile(r"[ \t]+#+[ \t]*$|[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
+_QUOTE = re.compile(r"^ {0,3}>[ \t]?")
+_TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+
+_LINK_TEXT = r"\[(?P<{}>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
+_LINK_DEST = r"\(\s*<?(?P<{}>(?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+\"[^\"\n]*\")?\s*\)"
+_INLINE = re.compile(
+    r"(?P<image>!" + _LINK_TEXT.format("itext") + _LINK_DEST.format("idest") + r")"
+    r"|(?P<link>" + _LINK_TEXT.format("ltext") + _LINK_DEST.format("ldest") + r")"
+    r"|(?P<auto><(?P<ainner>(?:https?|ftp|mailto):[^>\s]+|[^>\s@<]+@[^>\s<]+\.[a-zA-Z]{2,})>)"
+    r"|(?P<tag></?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>)"
+    r"|(?P<escape>\\[!-/:-@\[-`{-~])"
+    r"|(?P<entity>&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});)"
+    r"|(?P<uemph>(?<![A-Za-z0-9_])__?(?=[^\s_])(?P<uinner>[^_\n]*?[^\s_])__?(?![A-Za-z0-9_]))"
+    r"|(?P<emph>\*+|~~|`+)"
+)
+_SPACE = re.compile(r"[ \t\f\v\xa0\u2000-\u200b\u202f\u205f\u3000]+")
+_BREAK_TAG = re.compile(r"<br\s*/?>$", re.IGNORECASE)
+
+
+class _Builder:
+    """Accumulates visible text, its source offsets and links for one block."""
+
+    __slots__ = ("links", "offsets", "parts")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.offsets: list[int] = []
+        self.links: list[Link] = []
+
+    def add(self, text: str, offset: int) -> None:
+        """Append source text that starts at `offset` verbatim."""
+        self.parts.append(text)
+        self.offsets.extend(range(offset, offset + len(text)))
+
+    def add_mapped(self, text: str, offset: int) -> None:
+        """Append text that stands for the source character at `offset` (an entity, a break)."""
+        self.parts.append(text)
+        self.offsets.extend([offset] * len(text))
+
+    def length(self) -> int:
+        return len(self.offsets)
+
+    def inline(self, source: str, start: int, end: int) -> None:
+        """Append `source[start:end]` with inline markdown syntax removed."""
+        pos = start
+        for m in _INLINE.finditer(source, start, end):
+            if m.start() > pos:
+                self.add(source[pos : m.start()], pos)
+            kind = m.lastgroup
+            if kind == "link":
+                before = self.length()
+                self.inline(source, m.start("ltext"), m.end("ltext"))
+                if self.length() > before and m.group("ldest"):
+                    self.links.append(Link(before, self.length(), m.group("ldest")))
+            elif kind == "auto":
+                before = self.length()
+                self.add(m.group("ainner"), m.start("ainner"))
+                target = m.group("ainner")
+                if "@" in target and ":" not in target:
+                    target = "mailto:" + target
+                self.links.append(Link(before, self.length(), target))
+            elif kind == "uemph":
+                self.inline(source, m.start("uinner"), m.end("uinner"))
+            elif kind == "tag":
+                if _BREAK_TAG.match(m.group()):
+                    self.add_mapped(" ", m.start())
+            elif kind == "escape":
+                self.add(m.group()[1], m.start() + 1)
+            elif kind == "entity":
+                self.add_mapped(html.unescape(m.group()), m.start())
+            # images and emphasis markers are dropped
+            pos = m.end()
+        if pos < end:
+            self.add(source[pos:end], pos)
+
+    def build(self, kind: BlockKind, level: int = 0) -> Block | None:
+        """Collapse white space, strip, and return the block (None if empty)."""
+        text = "".join(self.parts)
+        offsets = self.offsets
+        out: list[str] = []
+        out_offsets: list[int] = []
+        keep = [i for i in range(len(self.links))]
+        # Old-to-new index map, needed to move link spans through the collapse.
+        new_index = [0] * (len(text) + 1)
+        pos = 0
+        for m in _SPACE.finditer(text):
+            s, e = m.span()
+            for i in range(pos, s):
+                new_index[i] = len(out_offsets) + i - pos
+            out.append(text[pos:s])
+            out_offsets.extend(offsets[pos:s])
+            for i in range(s, e):
+                new_index[i] = len(out_offsets)
+            out.append(" ")
+            out_offsets.append(offsets[s])
+            pos = e
+        for i in range(pos, len(text)):
+            new_index[i] = len(out_offsets) + i - pos
+        out.append(text[pos:])
+        out_offsets.extend(offsets[pos:])
+        new_index[len(text)] = len(out_offsets)
+        joined = "".join(out)
+        lead = len(joined) - len(joined.lstrip())
+        stripped = joined.strip()
+        if not stripped:
+            return None
+        final_offsets = out_offsets[lead : lead + len(stripped)]
+        links = []
+        for i in keep:
+            link = self.links[i]
+            a = max(new_index[link.start] - lead, 0)
+            b = min(new_index[link.end] - lead, len(stripped))
+            if b > a:
+                links.append(Link(a, b, link.target))
+        return Block(kind, stripped, final_offsets, level, links)
+
+
+def _lines(source: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of each line's content, line terminator excluded."""
+    for m in _LINE.finditer(source):
+        s, e = m.span()
+        if s == e:
+            if s == len(source):
+                return
+            continue
+        content_end = e
+        while content_end > s and source[content_end - 1] in "\r\n":
+            content_end -= 1
+        yield s, content_end
+
+
+def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
+    """Split markdown (or plain text when `plain`) into blocks with a source offset per char."""
+    blocks: list[Block] = []
+    para: _Builder | None = None
+    para_lines = 0
+    in_fence = False
+
+    def flush() -> None:
+        nonlocal para, para_lines
+        if para is not None:
+            block = para.build(BlockKind.PARAGRAPH)
+            if block is not None:
+                blocks.append(block)
+        para, para_lines = None, 0
+
+    def add_inline(builder: _Builder, start: int, end: int) -> None:
+        if plain:
+            builder.add(source[start:end], start)
+        else:
+            builder.inline(source, start, end)
+
+    for start, end in _lines(source):
+        line = source[start:end]
+        if not plain and _FENCE.match(line):
+            flush()
+            in_fence = not in_fence
+            continue
+        if not line.strip():
+            flush()
+            continue
+        if in_fence:
+            b = _Builder()
+            b.add(line, start)
+            block = b.build(BlockKind.PARAGRAPH)
+            if block:
+                blocks.append(block)
+            continue
+        # Block quotes: strip the markers and read what is inside.
+        while not plain and (q := _QUOTE.match(source, start, end)):
+            start = q.end()
+        line = source[start:end]
+        if not line.strip():
+            flush()
+            continue
+        if not plain and (h := _ATX.match(line)):
+            flush()
+            close = _ATX_CLOSE.search(line, h.end())
+            stop = start + (close.start() if close else len(line))
+            b = _Builder()
+            b.inline(source, start + h.end(), stop)
+            block = b.build(BlockKind.HEADING, len(h.group(1)))
+            if block:
+                blocks.append(block)
+            continue
+        if not plain and (s := _SETEXT.match(line)) and para is not None and para_lines == 1:
+            block = para.build(BlockKind.HEADING, 1 if s.group(1)[0] == "=" else 2)
+            para, para_lines = None, 0
+            if block:
+                blocks.append(block)
+            continue
+        if _HR.match(line):
+            flush()
+            continue
+        if not plain and line.lstrip().startswith("|"):
+            flush()
+            if _TABLE_SEP.match(line):
+                continue
+            cell_start = start
+            for cell in line.split("|"):
+                b = _Builder()
+                add_inline(b, cell_start, cell_start + len(cell))
+                cell_start += len(cell) + 1
+                block = b.build(BlockKind.ITEM)
+                if block:
+                    blocks.append(block)
+            continue
+        if item := _ITEM.match(line):
+            flush()
+            para = _Builder()
+            add_inline(para, start + item.end(), end)
+            block = para.build(BlockKind.ITEM)
+            para = None
+            if block:
+                blocks.append(block)
+            continue
+        hard_break = line.endswith("  ") or line.endswith("\\") or bool(
+            not plain and _BREAK_TAG.search(line.rstrip())
+        )
+        if para is None:
+            para = _Builder()
+        elif para.length():
+            para.add_mapped(" ", start - 1)  # the joining space stands for the line break
+        content_end = end - 1 if line.endswith("\\") else end
+        add_inline(para, start, content_end)
+        para_lines += 1
+        if hard_break:
+            flush()
+    flush()
+    return blocks
+
+
+_OPEN_MARKUP = re.compile(r"(?:\*+|_+|\[|<)+$")
+_CLOSE_MARKUP = re.compile(r"(?:\*+|_+|>|\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\))+")
+
+
+def widen_to_markup(source: str, start: int, end: int) -> tuple[int, int]:
+    """Grow a source span over emphasis and link syntax that opens just before it or closes
+    just after it, so a quote reads `**Security**` or `[here](mailto:x)`, not `Security**`."""
+    line_start = max(source.rfind("\n", 0, start) + 1, start - 200)
+    if m := _OPEN_MARKUP.search(source, line_start, start):
+        start = m.start()
+    if m := _CLOSE_MARKUP.match(source, end, min(len(source), end + 2000)):
+        end = m.end()
+    return start, end

@@ -1,0 +1,130 @@
+"""The document model: sections, sentences with offsets, and the map back to source lines."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from auditor.document.blocks import Block, BlockKind, Link
+from auditor.document.segment import split_sentences
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of visible policy text and where it stands in the source."""
+
+    index: int
+    text: str
+    start: int  # offset of the sentence in Document.text
+    src_start: int  # offset of its first character in Document.source
+    src_end: int  # offset just past its last character in Document.source
+    line: int  # 1-based line of src_start
+    section: tuple[str, ...]  # heading path; a heading's own path ends with itself
+    block: int  # index of the block in Document.blocks
+    kind: BlockKind
+    links: tuple[Link, ...] = ()  # spans relative to `text`
+
+    @property
+    def end(self) -> int:
+        """Offset just past the sentence in Document.text."""
+        return self.start + len(self.text)
+
+
+@dataclass
+class Document:
+    """A parsed policy: its source, its blocks and its sentences."""
+
+    path: str
+    format: str  # md, txt or html
+    source: str  # the decoded file, unchanged
+    blocks: list[Block]
+    sentences: list[Sentence]
+    text: str  # every sentence's text joined by "\n": the string rules scan once
+    metadata: dict[str, str] = field(default_factory=dict)
+    title: str = ""
+    warnings: list[str] = field(default_factory=list)
+    sha256: str = ""
+    size: int = 0
+
+    def quote(self, sentence: Sentence) -> str:
+        """The sentence as cited: exact source text, or visible text for HTML."""
+        if self.format == "html":
+            return sentence.text
+        return self.source[sentence.src_start : sentence.src_end]
+
+    @property
+    def words(self) -> int:
+        """Number of words of policy text."""
+        return sum(len(s.text.split()) for s in self.sentences)
+
+    @property
+    def section_count(self) -> int:
+        """Number of headings."""
+        return sum(1 for b in self.blocks if b.kind is BlockKind.HEADING)
+
+
+class LineMap:
+    """Maps source offsets to 1-based line numbers (\\n, \\r\\n and \\r all end a line)."""
+
+    def __init__(self, source: str) -> None:
+        self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(source)]
+
+    def line(self, offset: int) -> int:
+        """1-based line holding the character at `offset`."""
+        return bisect.bisect_right(self._starts, offset)
+
+
+def build_sentences(
+    source: str,
+    blocks: list[Block],
+    widen: Callable[[str, int, int], tuple[int, int]] | None = None,
+) -> tuple[list[Sentence], str]:
+    """Split blocks into sentences with heading paths, lines and source offsets; `widen` grows
+    each source span over markup around it."""
+    lines = LineMap(source)
+    path: list[tuple[int, str]] = []  # (level, heading text)
+    sentences: list[Sentence] = []
+    parts: list[str] = []
+    cursor = 0
+    for block_index, block in enumerate(blocks):
+        if block.kind is BlockKind.META:
+            continue
+        if block.kind is BlockKind.HEADING:
+            while path and path[-1][0] >= block.level:
+                path.pop()
+            path.append((block.level, block.text))
+            spans = [(0, len(block.text))]  # a heading is one unit, whatever its punctuation
+        else:
+            spans = split_sentences(block.text)
+        section = tuple(text for _, text in path)
+        for start, end in spans:
+            text = block.text[start:end]
+            src_start, src_end = block.source_span(start, end)
+            if widen is not None:
+                src_start, src_end = widen(source, src_start, src_end)
+            links = tuple(
+                Link(max(link.start, start) - start, min(link.end, end) - start, link.target)
+                for link in block.links
+                if link.start < end and link.end > start
+            )
+            sentences.append(
+                Sentence(
+                    index=len(sentences),
+                    text=text,
+                    start=cursor,
+                    src_start=src_start,
+                    src_end=src_end,
+                    line=lines.line(src_start),
+                    section=section,
+                    block=block_index,
+                    kind=block.kind,
+                    links=links,
+                )
+            )
+            parts.append(text)
+            cursor += len(text) + 1
+    return sentences, "\n".join(parts)

@@ -1,0 +1,194 @@
+"""Evaluate a compiled checklist on a document: rules -> status -> finding with evidence.
+
+The engine, not the primitives, attaches check ids, statuses and evidence (STYLE.md 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditor.checklist.compiled import Checklist, CompiledCheck, Condition
+from auditor.document.model import Document, Sentence
+from auditor.models import Evidence, Finding, NearMiss, PolicyResult, Status
+from auditor.rules.base import Candidate, Hit, RuleOutput, Scan
+from auditor.rules.scope import allowed_sentences, excluded, widen
+
+MAX_EVIDENCE = 3
+MAX_NEAR_MISSES = 3
+
+
+@dataclass
+class CheckTrace:
+    """Everything one check computed on one document (what `auditor explain` prints)."""
+
+    check: CompiledCheck
+    outputs: dict[str, RuleOutput] = field(default_factory=dict)
+    finding: Finding | None = None
+
+
+def finding_id(policy_id: str, check_id: str) -> str:
+    """Stable, readable finding id: the same policy and check always give the same id."""
+    return f"{policy_id}::{check_id}"
+
+
+def run_rules(check: CompiledCheck, scan: Scan) -> dict[str, RuleOutput]:
+    """Run a check's rules in dependency order."""
+    outputs: dict[str, RuleOutput] = {}
+    document = scan.document
+    for rule in check.rules:
+        within = [widen(document, outputs[d].sentences(), rule.window) for d in rule.within]
+        allowed = allowed_sentences(document, within, rule.in_section, rule.first, rule.last)
+        rejected = excluded(rule.unless, scan) if rule.unless is not None else {}
+        out = RuleOutput()
+        for item in rule.primitive.evaluate(scan, allowed):
+            if isinstance(item, Hit) and item.sentence in rejected:
+                out.candidates.append(Candidate(item.sentence, rejected[item.sentence], item.spans))
+            elif isinstance(item, Hit):
+                out.hits.append(item)
+            else:
+                out.candidates.append(item)
+        outputs[rule.id] = out
+    return outputs
+
+
+def _terms(sentence: Sentence, spans: list[tuple[int, int]]) -> list[str]:
+    seen: list[str] = []
+    for a, b in sorted(set(spans)):
+        term = sentence.text[a:b]
+        if term not in seen:
+            seen.append(term)
+    return seen
+
+
+def _evidence(document: Document, outputs: dict[str, RuleOutput], rules: list[str]) -> list[Evidence]:
+    support: dict[int, list[str]] = {}
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for rule_id in rules:
+        for hit in outputs[rule_id].hits:
+            support.setdefault(hit.sentence, [])
+            if rule_id not in support[hit.sentence]:
+                support[hit.sentence].append(rule_id)
+            spans.setdefault(hit.sentence, []).extend(hit.spans)
+    ranked = sorted(support, key=lambda i: (-len(support[i]), i))[:MAX_EVIDENCE]
+    out = []
+    for i in ranked:
+        s = document.sentences[i]
+        out.append(Evidence(quote=document.quote(s), line=s.line, section=list(s.section),
+                            start=s.src_start, end=s.src_end, terms=_terms(s, spans[i]),
+                            rule=support[i][0]))
+    return out
+
+
+def _near_misses(document: Document, check: CompiledCheck,
+                 outputs: dict[str, RuleOutput]) -> list[NearMiss]:
+    needed = list(dict.fromkeys(check.passes.rules()))
+    hit_rules: dict[int, list[str]] = {}
+    reasons: dict[int, list[str]] = {}
+    for rule in check.rules:
+        out = outputs[rule.id]
+        for hit in out.hits:
+            hit_rules.setdefault(hit.sentence, []).append(rule.id)
+        for cand in out.candidates:
+            reasons.setdefault(cand.sentence, []).append(f"{rule.id}: {cand.reason}")
+    scored = {i: 2 * len(hit_rules.get(i, [])) + len(reasons.get(i, []))
+              for i in set(hit_rules) | set(reasons)}
+    ranked = sorted(scored, key=lambda i: (-scored[i], i))[:MAX_NEAR_MISSES]
+    out = []
+    for i in ranked:
+        parts = []
+        if hit_rules.get(i):
+            missing = [r for r in needed if r not in hit_rules[i]]
+            parts.append(f"matched {', '.join(hit_rules[i])}"
+                         + (f" but not {', '.join(missing)}" if missing else ""))
+        parts.extend(reasons.get(i, []))
+        s = document.sentences[i]
+        out.append(NearMiss(quote=document.quote(s), line=s.line, section=list(s.section),
+                            start=s.src_start, end=s.src_end, reason="; ".join(parts)))
+    return out
+
+
+def _pick(values: list[Any], how: str) -> Any:
+    if how == "all":
+        return list(dict.fromkeys(values))
+    if not values:
+        return None
+    if how == "first":
+        return values[0]
+    if how == "last":
+        return values[-1]
+    return min(values) if how == "min" else max(values)
+
+
+def evaluate_check(check: CompiledCheck, scan: Scan, policy_id: str) -> CheckTrace:
+    """Run one check on one document and build its finding."""
+    outputs = run_rules(check, scan)
+    matched = {rule_id for rule_id, out in outputs.items() if out.matched}
+    clause: tuple[str, Condition] | None = None
+    if check.passes.holds(matched):
+        status, clause = Status.PASS, ("pass", check.passes)
+    elif check.review is not None and check.review.holds(matched):
+        status, clause = Status.REVIEW, ("review", check.review)
+    else:
+        status = Status.FAIL
+    document = scan.document
+    if clause is not None:
+        support = list(dict.fromkeys(clause[1].positive_rules(matched)))
+        evidence = _evidence(document, outputs, support)
+        decided = f"{clause[0]}: {clause[1].describe()}"
+        near: list[NearMiss] = []
+    else:
+        evidence = []
+        decided = "fail: neither " + " nor ".join(
+            f"{name} ({cond.describe()})" for name, cond in
+            (("pass", check.passes), ("review", check.review)) if cond is not None) + " held"
+        near = _near_misses(document, check, outputs)
+    extracted = {}
+    for name, spec in check.values.items():
+        values: list[Any] = []
+        for rule_id in spec.rule:  # the first rule that found values wins
+            values = [v for hit in outputs[rule_id].hits for v in hit.values]
+            if values:
+                break
+        extracted[name] = _pick(values, spec.pick)
+    finding = Finding(id=finding_id(policy_id, check.spec.id), check_id=check.spec.id,
+                      status=status, decided_by=decided, evidence=evidence, extracted=extracted,
+                      near_misses=near)
+    return CheckTrace(check, outputs, finding)
+
+
+def error_findings(checklist: Checklist, policy_id: str, reason: str) -> list[Finding]:
+    """One ERROR finding per check, for a document that could not be read."""
+    return [Finding(id=finding_id(policy_id, c.spec.id), check_id=c.spec.id, status=Status.ERROR,
+                    decided_by="error", reason=reason) for c in checklist.checks]
+
+
+def score(checklist: Checklist, findings: list[Finding]) -> float | None:
+    """Weighted share of credit: PASS 1, REVIEW review_credit, FAIL 0; ERROR left out."""
+    credit = {Status.PASS: 1.0, Status.REVIEW: checklist.spec.review_credit, Status.FAIL: 0.0}
+    weights = {c.spec.id: c.spec.weight for c in checklist.checks}
+    total = earned = 0.0
+    for f in findings:
+        if f.status in credit:
+            total += weights[f.check_id]
+            earned += weights[f.check_id] * credit[f.status]
+    return round(earned / total, 4) if total else None
+
+
+def evaluate_document(checklist: Checklist, document: Document, policy_id: str) -> PolicyResult:
+    """All checks on one document."""
+    scan = Scan(document)
+    findings = []
+    for check in checklist.checks:
+        try:
+            findings.append(evaluate_check(check, scan, policy_id).finding)  # type: ignore[arg-type]
+        except Exception as exc:  # a bug must cost one finding, not the whole audit
+            findings.append(Finding(id=finding_id(policy_id, check.spec.id),
+                                    check_id=check.spec.id, status=Status.ERROR,
+                                    decided_by="error",
+                                    reason=f"internal error: {type(exc).__name__}: {exc}"))
+    return PolicyResult(
+        id=policy_id, path=document.path, sha256=document.sha256, format=document.format,
+        size=document.size, words=document.words, sections=document.section_count,
+        title=document.title, metadata=dict(document.metadata), warnings=list(document.warnings),
+        score=score(checklist, findings), findings=findings)

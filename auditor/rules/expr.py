@@ -1,0 +1,226 @@
+"""Text expressions: phrases and RE2 regexes combined with any/all/not, matched per sentence.
+
+Every leaf is compiled with RE2, which runs in linear time whatever the pattern, so a checklist
+author cannot write a pattern that hangs the audit; a pattern RE2 cannot compile is an error at
+load time. Each leaf scans the document text once (see `Scan`); an expression is then decided
+per sentence from the leaves' hits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import re2
+
+from auditor.rules.base import RuleCompileError, Scan
+
+Span = tuple[int, int]
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False
+_OPTIONS.case_sensitive = False
+_OPTIONS.max_mem = 8 << 20  # a pattern whose automaton needs more is refused at load time
+
+
+def phrase_regex(phrase: str) -> str:
+    """RE2 source for a phrase: whole words, case-insensitive, flexible spaces and hyphens."""
+    text = phrase.strip()
+    wildcard = text.endswith("*")
+    if wildcard:
+        text = text[:-1]
+    out: list[str] = []
+    for token in re.split(r"(\s+|-|'|’)", text):
+        if not token:
+            continue
+        if token.isspace():
+            out.append(r"[\s\-]+")
+        elif token == "-":
+            out.append(r"[\s\-]?")
+        elif token in ("'", "’"):
+            out.append("['’]")
+        else:
+            out.append(re.escape(token))
+    body = "".join(out)
+    start = r"\b" if text[:1].isalnum() else ""
+    end = r"\w*" if wildcard else (r"\b" if text[-1:].isalnum() else "")
+    return start + body + end
+
+
+def compile_regex(source: str, path: Sequence[str | int]) -> Any:
+    """Compile with RE2 or raise RuleCompileError naming the pattern."""
+    try:
+        return re2.compile(source, _OPTIONS)
+    except re2.error as exc:
+        detail = str(exc).strip("b'\"")
+        raise RuleCompileError(path, f"pattern {source!r} is not valid RE2: {detail}") from None
+
+
+class Expr:
+    """A compiled expression node."""
+
+    def leaves(self) -> Iterator[Leaf]:
+        raise NotImplementedError
+
+    def test(self, hits: dict[int, list[Span]]) -> tuple[bool, list[Span]]:
+        """Decide on one sentence from its leaf hits; returns (matched, positive spans)."""
+        raise NotImplementedError
+
+    def why_not(self, hits: dict[int, list[Span]]) -> str:
+        """Short reason the expression failed on a sentence."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass
+class Leaf(Expr):
+    key: int
+    source: str
+    label: str
+    regex: Any
+
+    def leaves(self) -> Iterator[Leaf]:
+        yield self
+
+    def test(self, hits: dict[int, list[Span]]) -> tuple[bool, list[Span]]:
+        spans = hits.get(self.key)
+        return (True, list(spans)) if spans else (False, [])
+
+    def why_not(self, hits: dict[int, list[Span]]) -> str:
+        return f"no {self.label}"
+
+    def describe(self) -> str:
+        return self.label
+
+
+@dataclass
+class AnyOf(Expr):
+    items: list[Expr]
+
+    def leaves(self) -> Iterator[Leaf]:
+        for item in self.items:
+            yield from item.leaves()
+
+    def test(self, hits: dict[int, list[Span]]) -> tuple[bool, list[Span]]:
+        ok, spans = False, []
+        for item in self.items:
+            item_ok, item_spans = item.test(hits)
+            if item_ok:
+                ok = True
+                spans.extend(item_spans)
+        return ok, spans
+
+    def why_not(self, hits: dict[int, list[Span]]) -> str:
+        return f"none of {self.describe()}"
+
+    def describe(self) -> str:
+        inner = ", ".join(item.describe() for item in self.items[:4])
+        more = f", … (+{len(self.items) - 4})" if len(self.items) > 4 else ""
+        return f"any({inner}{more})"
+
+
+@dataclass
+class AllOf(Expr):
+    items: list[Expr]
+
+    def leaves(self) -> Iterator[Leaf]:
+        for item in self.items:
+            yield from item.leaves()
+
+    def test(self, hits: dict[int, list[Span]]) -> tuple[bool, list[Span]]:
+        spans: list[Span] = []
+        for item in self.items:
+            item_ok, item_spans = item.test(hits)
+            if not item_ok:
+                return False, []
+            spans.extend(item_spans)
+        return True, spans
+
+    def why_not(self, hits: dict[int, list[Span]]) -> str:
+        for item in self.items:
+            if not item.test(hits)[0]:
+                return item.why_not(hits)
+        return ""
+
+    def describe(self) -> str:
+        return "all(" + ", ".join(item.describe() for item in self.items) + ")"
+
+
+@dataclass
+class Not(Expr):
+    item: Expr
+
+    def leaves(self) -> Iterator[Leaf]:
+        yield from self.item.leaves()
+
+    def test(self, hits: dict[int, list[Span]]) -> tuple[bool, list[Span]]:
+        return (not self.item.test(hits)[0]), []
+
+    def why_not(self, hits: dict[int, list[Span]]) -> str:
+        return f"excluded by {self.item.describe()}"
+
+    def describe(self) -> str:
+        return f"not({self.item.describe()})"
+
+
+class LeafRegistry:
+    """Deduplicates leaves across a whole checklist so each regex scans a document once."""
+
+    def __init__(self) -> None:
+        self._by_source: dict[str, Leaf] = {}
+
+    def leaf(self, source: str, label: str, path: Sequence[str | int]) -> Leaf:
+        found = self._by_source.get(source)
+        if found is None:
+            found = Leaf(len(self._by_source), source, label, compile_regex(source, path))
+            self._by_source[source] = found
+        return found
+
+    def __len__(self) -> int:
+        return len(self._by_source)
+
+
+def compile_expr(raw: Any, path: Sequence[str | int], registry: LeafRegistry) -> Expr:
+    """Compile an expression as written in the checklist (already schema-valid)."""
+    path = list(path)
+    if isinstance(raw, str):
+        return registry.leaf(phrase_regex(raw), repr(raw), path)
+    if "regex" in raw:
+        return registry.leaf(raw["regex"], f"/{raw['regex']}/", [*path, "regex"])
+    if "any" in raw:
+        return AnyOf([compile_expr(x, [*path, "any", i], registry) for i, x in enumerate(raw["any"])])
+    if "all" in raw:
+        return AllOf([compile_expr(x, [*path, "all", i], registry) for i, x in enumerate(raw["all"])])
+    return Not(compile_expr(raw["not"], [*path, "not"], registry))
+
+
+def sentence_hits(expr: Expr, scan: Scan) -> dict[int, dict[int, list[Span]]]:
+    """Leaf hits of an expression grouped by sentence: {sentence: {leaf key: spans}}."""
+    by_sentence: dict[int, dict[int, list[Span]]] = {}
+    for leaf in expr.leaves():
+        for sentence, spans in scan.leaf_hits(leaf.key, leaf.regex).items():
+            by_sentence.setdefault(sentence, {})[leaf.key] = spans
+    return by_sentence
+
+
+def positive_leaves(expr: Expr) -> Iterator[Leaf]:
+    """Leaves not under a `not`: a sentence with none of them can never match."""
+    if isinstance(expr, Leaf):
+        yield expr
+    elif isinstance(expr, (AnyOf, AllOf)):
+        for item in expr.items:
+            yield from positive_leaves(item)
+
+
+def test_string(expr: Expr, text: str) -> bool:
+    """Whether the expression matches a standalone string (a heading, a link target)."""
+    hits: dict[int, list[Span]] = {}
+    for leaf in expr.leaves():
+        spans = [(m.start(), m.end()) for m in leaf.regex.finditer(text)]
+        if spans:
+            hits[leaf.key] = spans
+    return expr.test(hits)[0]

@@ -1,0 +1,180 @@
+"""`extract`: find values (date, email, phone, postal, url, age, link) with their sentences.
+
+Options: `extractor`; `near` and `distance` (the value must stand within `distance` words of a
+match of `near` in the same sentence: "a date near 'last updated'"); `alone` (the sentence holds
+the value and at most a few label words: a date line under the title). Per extractor:
+`day_first` (date: true, false or auto: decided from the site's country and unambiguous dates),
+`allow_year` (date), `region` (phone), `target` / `text` (link: the link target or the link
+text must match; either, when both are given).
+
+    - id: updated-date
+      kind: extract
+      extractor: date
+      near: {any: ["last updated", revised, effective]}
+      distance: 6
+
+Passes on "Last updated: June 5, 2002" (value 2002-06-05); fails on "We will revise the
+'last updated' date at the top of this page."
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.document.model import Document
+from auditor.extract.ages import find_ages
+from auditor.extract.base import ValueMatch
+from auditor.extract.dates import find_dates
+from auditor.extract.emails import find_emails
+from auditor.extract.phones import find_phones
+from auditor.extract.postal import find_postal
+from auditor.extract.urls import find_urls
+from auditor.rules.base import Candidate, Hit, Scan
+from auditor.rules.expr import Expr, sentence_hits, test_string
+from auditor.rules.near import word_index, word_starts, words_between
+
+# Countries whose sites write numeric dates day/month/year (CHECKS.md: "clearly non-US").
+_DAY_FIRST_TLDS = {
+    "uk", "au", "nz", "ie", "in", "sg", "za", "hk", "my", "pk", "ng", "ke", "fr", "de", "es",
+    "it", "nl", "be", "pt", "br", "ar", "cl", "co", "pe", "mx", "ru", "pl", "se", "no", "dk",
+    "fi", "at", "ch", "gr", "tr", "il", "ae", "sa", "eg", "id", "vn", "th", "ph", "lk", "bd",
+    "np", "eu", "cz", "hu", "ro", "ua", "by", "nz", "is", "lu", "mt", "cy",
+}
+_LABEL_WORDS = 4  # words besides the value that an `alone` sentence may hold
+
+
+def guess_day_first(document: Document) -> bool:
+    """Whether numeric dates in this document are day/month/year."""
+    site = document.metadata.get("site", "")
+    tld = site.rsplit(".", 1)[-1].lower() if "." in site else ""
+    if tld in _DAY_FIRST_TLDS:
+        return True
+    # A numeric date whose first number is over 12 settles it for the whole document.
+    return bool(re.search(r"\b(?:1[3-9]|2\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2})\b",
+                          document.text))
+
+
+@dataclass
+class Extract:
+    """Compiled `extract` rule."""
+
+    extractor: str
+    near: Expr | None = None
+    distance: int = 8
+    alone: bool = False
+    day_first: bool | None = None  # None: auto
+    allow_year: bool = False
+    region: str = "US"
+    target: Expr | None = None
+    text: Expr | None = None
+
+    def _find(self, document: Document) -> Callable[[str], list[ValueMatch]]:
+        if self.extractor == "date":
+            day_first = guess_day_first(document) if self.day_first is None else self.day_first
+            return lambda s: find_dates(s, day_first=day_first, allow_year=self.allow_year)
+        if self.extractor == "phone":
+            return lambda s: find_phones(s, region=self.region)
+        simple: dict[str, Callable[[str], list[ValueMatch]]] = {
+            "email": find_emails, "postal": find_postal, "url": find_urls, "age": find_ages,
+        }
+        return simple[self.extractor]
+
+    def _values_by_sentence(self, scan: Scan) -> dict[int, list[ValueMatch]]:
+        """Run the extractor once over the whole text and file each value under its sentence."""
+        document = scan.document
+        out: dict[int, list[ValueMatch]] = {}
+        if self.extractor == "link":
+            for sentence in document.sentences:
+                for link in sentence.links:
+                    if self._link_ok(link.target, sentence.text[link.start : link.end]):
+                        out.setdefault(sentence.index, []).append(
+                            ValueMatch(link.start, link.end, link.target, "link"))
+                for url in find_urls(sentence.text):
+                    if self.target is not None and test_string(self.target, str(url.value)):
+                        out.setdefault(sentence.index, []).append(url)
+            return out
+        find = self._find(document)
+        starts = [s.start for s in document.sentences]
+        for value in find(document.text):
+            i = bisect.bisect_right(starts, value.start) - 1
+            sentence = document.sentences[i]
+            if value.end > sentence.end:
+                continue
+            out.setdefault(i, []).append(
+                ValueMatch(value.start - sentence.start, value.end - sentence.start, value.value,
+                           value.kind, value.label))
+        if self.extractor in ("email", "url"):
+            # A value may stand only in a link target: [write to us](mailto:privacy@x.com).
+            for sentence in document.sentences:
+                for link in sentence.links:
+                    for value in find(link.target):
+                        out.setdefault(sentence.index, []).append(
+                            ValueMatch(link.start, link.end, value.value, value.kind, "link"))
+        return out
+
+    def _link_ok(self, target: str, text: str) -> bool:
+        if self.target is not None and test_string(self.target, target):
+            return True
+        return self.text is not None and test_string(self.text, text)
+
+    def evaluate(self, scan: Scan, allowed: set[int] | None) -> Iterator[Hit | Candidate]:
+        values = _cached(scan, self)
+        near_hits = sentence_hits(self.near, scan) if self.near is not None else {}
+        for i in sorted(values):
+            if allowed is not None and i not in allowed:
+                continue
+            found = values[i]
+            text = scan.document.sentences[i].text
+            if self.near is not None:
+                ok, near_spans = self.near.test(near_hits.get(i, {}))
+                if not ok:
+                    yield Candidate(i, f"{self.extractor} not near {self.near.describe()}",
+                                    tuple((v.start, v.end) for v in found))
+                    continue
+                starts = word_starts(text)
+                near_words = [(word_index(starts, a), word_index(starts, b - 1))
+                              for a, b in near_spans]
+                kept = [v for v in found if any(
+                    words_between((word_index(starts, v.start), word_index(starts, v.end - 1)), w)
+                    <= self.distance for w in near_words)]
+                if not kept:
+                    yield Candidate(i, f"{self.extractor} more than {self.distance} words from "
+                                    f"{self.near.describe()}", tuple((v.start, v.end) for v in found))
+                    continue
+                found = kept
+                spans = tuple(sorted({(v.start, v.end) for v in found} | set(near_spans)))
+            else:
+                spans = tuple((v.start, v.end) for v in found)
+            if self.alone and not _alone(text, found):
+                yield Candidate(i, f"{self.extractor} is not alone on its line", spans)
+                continue
+            yield Hit(i, spans, tuple(v.value for v in found))
+
+    def describe(self) -> str:
+        out = self.extractor
+        if self.near is not None:
+            out += f" within {self.distance} words of {self.near.describe()}"
+        if self.alone:
+            out += " standing alone"
+        return out
+
+
+def _alone(text: str, values: list[ValueMatch]) -> bool:
+    rest = text
+    for v in sorted(values, key=lambda v: -v.start):
+        rest = rest[: v.start] + " " + rest[v.end :]
+    return len(re.findall(r"\w+", rest)) <= _LABEL_WORDS
+
+
+def _cached(scan: Scan, rule: Extract) -> dict[int, list[ValueMatch]]:
+    key: Any = ("extract", rule.extractor, rule.day_first, rule.allow_year, rule.region,
+                id(rule.target), id(rule.text))
+    cache = scan.extra
+    if key not in cache:
+        cache[key] = rule._values_by_sentence(scan)
+    result: dict[int, list[ValueMatch]] = cache[key]
+    return result

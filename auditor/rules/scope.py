@@ -1,0 +1,116 @@
+"""Scope shared by every rule: `within` other rules' sentences, `in_section`, `position`, `unless`.
+
+    - id: age
+      kind: extract
+      extractor: age
+      within: children          # only sentences the rule `children` matched
+      window: 1                 # ... and the sentence after each of them
+      in_section: {any: [children, minors]}   # only under such a heading
+      position: {first: 5}      # only the first five sentences
+      unless: "child company"   # never a sentence that says this
+
+The engine applies these around every primitive, so a primitive only decides on one sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from auditor.document.model import Document
+from auditor.rules.expr import Expr, sentence_hits, test_string
+from auditor.rules.base import Scan
+
+try:  # CPython's own regex parser, used only to inspect a pattern's structure
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
+
+
+def nested_quantifier(pattern: str) -> bool:
+    """Whether a regex repeats something that itself repeats unboundedly, like `(a+)+`."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return False  # RE2-only syntax: RE2 itself decides whether it compiles
+
+    def walk(items: Any, inside_repeat: bool) -> bool:
+        for op, value in items:
+            name = str(op)
+            if name in _REPEATS:
+                low, high, body = value
+                unbounded = high == _sre_parse.MAXREPEAT
+                if inside_repeat and unbounded:
+                    return True
+                if walk(body, inside_repeat or unbounded):
+                    return True
+            elif name == "SUBPATTERN":
+                if walk(value[-1], inside_repeat):
+                    return True
+            elif name == "BRANCH":
+                if any(walk(branch, inside_repeat) for branch in value[1]):
+                    return True
+        return False
+
+    return walk(parsed, False)
+
+
+def widen(document: Document, sentences: set[int], window: int) -> set[int]:
+    """Add, after each sentence, up to `window` following sentences of the same block."""
+    if not window:
+        return sentences
+    out = set(sentences)
+    all_sentences = document.sentences
+    for i in sentences:
+        block = all_sentences[i].block
+        for j in range(i + 1, min(i + 1 + window, len(all_sentences))):
+            if all_sentences[j].block != block:
+                break
+            out.add(j)
+    return out
+
+
+def allowed_sentences(
+    document: Document,
+    within: list[set[int]],
+    in_section: Expr | None,
+    first: int | None,
+    last: int | None,
+) -> set[int] | None:
+    """Sentences a rule may look at (None: all of them)."""
+    allowed: set[int] | None = None
+    for sentences in within:
+        allowed = set(sentences) if allowed is None else allowed & sentences
+    n = len(document.sentences)
+    if first is not None or last is not None:
+        span: set[int] = set()
+        if first is not None:
+            span |= set(range(min(first, n)))
+        if last is not None:
+            span |= set(range(max(n - last, 0), n))
+        allowed = span if allowed is None else allowed & span
+    if in_section is not None:
+        cache: dict[str, bool] = {}
+        keep = set()
+        for sentence in document.sentences:
+            if allowed is not None and sentence.index not in allowed:
+                continue
+            for heading in sentence.section:
+                if heading not in cache:
+                    cache[heading] = test_string(in_section, heading)
+                if cache[heading]:
+                    keep.add(sentence.index)
+                    break
+        allowed = keep
+    return allowed
+
+
+def excluded(unless: Expr, scan: Scan) -> dict[int, str]:
+    """Sentences that `unless` rejects, with the reason."""
+    out = {}
+    for i, hits in sentence_hits(unless, scan).items():
+        if unless.test(hits)[0]:
+            out[i] = f"excluded by unless {unless.describe()}"
+    return out
