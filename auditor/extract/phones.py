@@ -1,0 +1,73 @@
+"""Telephone numbers, as E.164 strings ("+16504214200"), fax numbers left out.
+
+Numbers are found by libphonenumber's matcher with leniency VALID: the number must be valid in
+its numbering plan (right length and an assigned prefix), not merely of a possible length. That
+drops ZIP codes, dates, order and account numbers and short local numbers without an area code,
+which POSSIBLE lets through; a national number is read in `region` ("US" by default), so a
+caller should pass the policy's country for national formats such as "020 7840 7840" (GB).
+US toll-free vanity numbers ("1-800-FLOWERS") are read too (label "vanity").
+
+A number is a fax, and is skipped, when the nearest label before it on the same line and within
+25 characters is "fax", "facsimile" or "F:", or when "(fax)" follows it. A phone label nearer
+to the number wins: "Tel: 555 ... Fax: 555 ..." keeps the first number only. The span covers
+the number as written, extension included; the value has no extension.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+
+from auditor.extract.base import ValueMatch, resolve_overlaps
+
+_LABEL_WINDOW = 25
+# The last label in the window decides; "F:" and "T:" are case-sensitive labels.
+_LABEL = re.compile(
+    r"(?i:\b(?P<fax>fax|facsimile|telefax)\b)|(?P<fax_short>\bF\s?:)"
+    r"|(?i:\b(?:phone|telephone|tel|call|mobile|cell|toll[- ]free|voice|hotline)\b)"
+    r"|\b[TPM]\s?:"
+)
+_FAX_AFTER = re.compile(r"\s*[(\[]\s*(?:fax|facsimile)\s*[)\]]", re.IGNORECASE)
+_VANITY = re.compile(
+    r"(?<![\w-])(?:1[-. ]?)?\(?8(?:00|33|44|55|66|77|88)\)?[-. ]?"
+    r"(?=[0-9A-Z-]*[A-Z])[0-9A-Z]{2,4}-?[0-9A-Z]{2,7}(?![\w-])"
+)
+
+
+def _is_fax(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    window = text[max(line_start, start - _LABEL_WINDOW) : start]
+    last = None
+    for label in _LABEL.finditer(window):
+        last = label
+    if last is not None and (last.group("fax") or last.group("fax_short")):
+        return True
+    return _FAX_AFTER.match(text, end) is not None
+
+
+def _vanity_numbers(text: str) -> list[ValueMatch]:
+    found: list[ValueMatch] = []
+    for m in _VANITY.finditer(text):
+        digits = re.sub(r"[^0-9]", "", phonenumbers.convert_alpha_characters_in_number(m.group()))
+        if len(digits) == 11 and digits.startswith("1"):
+            digits = digits[1:]
+        if len(digits) != 10:
+            continue
+        number = phonenumbers.parse(digits, "US")
+        if phonenumbers.is_valid_number(number):
+            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            found.append(ValueMatch(m.start(), m.end(), e164, "phone", "vanity"))
+    return found
+
+
+def find_phones(text: str, region: str = "US") -> list[ValueMatch]:
+    """Every non-fax phone number in `text` as E.164, national numbers read in `region`."""
+    candidates: list[ValueMatch] = []
+    matcher = phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
+    for m in matcher:
+        e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+        candidates.append(ValueMatch(m.start, m.end, e164, "phone"))
+    if region.upper() == "US":
+        candidates += _vanity_numbers(text)
+    return [c for c in resolve_overlaps(candidates) if not _is_fax(text, c.start, c.end)]

@@ -1,0 +1,229 @@
+"""Postal addresses and parts of them: street lines, post boxes, city + state/postcode lines.
+
+Strong parts, each enough for a match:
+
+* US "City, ST 12345(-6789)" and "City, State 12345" (state code or full name, an optional
+  "USA" before the ZIP); Canadian "City, ON K1A 0B1" and a bare "K1A 0B1"; UK postcodes
+  "SW1A 1AA" with an optional town before; Australian "Sydney NSW 2000" ("NSW 2000", "VIC 3000"
+  alone; SA, WA, NT and ACT need the town).
+* street lines: a house number, one to five capitalised name words and a street type ("1300
+  Island Drive", "1903 W. Parkside Lane", "10 Shattuck St."), or a house number and name followed
+  by a unit ("51 Columbia, Suite 200"), each with optional units after ("Suite 200", "#349",
+  "1st Floor"); "12 rue de Rivoli"; German and Dutch "Musterstraße 12", "Keizersgracht 123".
+* "P.O. Box 1234", "PO Box 1234", "GPO Box 12", "Postfach 12 34".
+
+Weak parts count only next to a strong one: a unit alone ("Level 4", "Suite 200"), a
+"12345 Berlin" postcode + town, a country name. Parts that overlap or are separated only by a
+comma, spaces and at most one line break are merged into one match, so "1600 Amphitheatre
+Parkway, Mountain View, CA 94043, USA" is one address. Prose such as "13 years", "2 days" or
+"section 5 of" never matches: a street line needs a street-type word or a following unit, and
+street types are read capitalised or in capitals ("Drive", "DR"), only "street", "avenue",
+"road" and "boulevard" also in lower case, so "Windows 10 Pro drive" is no address.
+The value is the matched text with each run of whitespace made one space; `label` lists the
+parts, e.g. "street+us".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auditor.extract.base import ValueMatch
+
+_US_STATE_CODES = (
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
+    "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
+    "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
+    "VT", "VA", "WA", "WV", "WI", "WY", "PR", "VI", "GU", "AS", "MP",
+)  # fmt: skip
+_US_STATE_NAMES = (
+    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut",
+    "Delaware", "District of Columbia", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois",
+    "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts",
+    "Michigan", "Minnesota", "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada",
+    "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota",
+    "Ohio", "Oklahoma", "Oregon", "Pennsylvania", "Rhode Island", "South Carolina",
+    "South Dakota", "Tennessee", "Texas", "Utah", "Vermont", "Virginia", "Washington",
+    "West Virginia", "Wisconsin", "Wyoming", "Puerto Rico",
+)  # fmt: skip
+_CA_PROVINCES = (
+    "AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT", "Alberta",
+    "British Columbia", "Manitoba", "New Brunswick", "Newfoundland and Labrador", "Nova Scotia",
+    "Ontario", "Quebec", "Québec", "Saskatchewan",
+)  # fmt: skip
+_STREET_TYPES = (
+    "street", "st", "avenue", "ave", "av", "road", "rd", "drive", "dr", "lane", "ln",
+    "boulevard", "blvd", "way", "court", "ct", "place", "pl", "parkway", "pkwy", "highway",
+    "hwy", "square", "sq", "terrace", "ter", "circle", "cir", "crescent", "cres", "close",
+    "plaza", "alley", "row", "trail", "trl", "turnpike", "pike", "loop", "embankment", "quay",
+    "wharf", "mews", "grove", "expressway", "freeway",
+)  # fmt: skip
+# Lower-case street types are read only for these; "Windows 10 Pro drive" is not an address.
+_LOWER_CASE_TYPES = ("street", "avenue", "road", "boulevard")
+_COUNTRIES = (
+    "USA", "U.S.A.", "U.S.", "United States of America", "United States", "Canada",
+    "United Kingdom", "UK", "U.K.", "England", "Scotland", "Wales", "Northern Ireland",
+    "Ireland", "Australia", "New Zealand", "Germany", "Deutschland", "France", "Singapore",
+    "India", "South Africa", "Hong Kong", "Netherlands", "The Netherlands",
+)  # fmt: skip
+
+
+def _alternation(words: tuple[str, ...] | list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_TYPE_FORMS = [f for t in _STREET_TYPES for f in (t.capitalize(), t.upper())] + list(
+    _LOWER_CASE_TYPES
+)
+_TYPE = rf"(?:{_alternation(_TYPE_FORMS)})\b\.?"
+_STOP = r"(?:At|In|To|Of|On|The|And|Or|Our|Us|By|For|Mail|Write|Address|Attn|Contact|Send|Email)"
+_CITY_WORD = rf"(?!{_STOP}\b)[A-Z][A-Za-z'\u2019.-]*"
+_CITY = rf"(?<![\w'\u2019.-]){_CITY_WORD}(?:[ \t]+{_CITY_WORD}){{0,2}}"
+_APOS = r"['\u2019]"
+_FR_WORD = r"[A-ZÉ][\w'\u2019-]*"
+_HOUSE = r"(?<![\w./,-])[0-9]{1,6}[A-Za-z]?(?:[ \t]?-[ \t]?[0-9]{1,6}[A-Za-z]?)?"
+_NAME_WORD = r"(?:[A-Z][A-Za-z'\u2019.-]*|[0-9]{1,3}(?:st|nd|rd|th)\b)"
+_UNIT = (
+    r"(?:(?:Suite|SUITE|Ste\.?|Unit|UNIT|Floor|FLOOR|Fl\.|Level|LEVEL|Room|Rm\.|Apt\.?|"
+    r"Apartment|Building|Bldg\.?|PMB)[ \t]*#?[ \t]*[0-9][0-9A-Za-z-]*"
+    r"|(?:Suite|Unit)[ \t]+[A-Z](?![\w])"
+    r"|[0-9]{1,3}(?:st|nd|rd|th)[ \t]+(?:Floor|floor|FLOOR)\b)"
+)
+_UNITS_AFTER = rf"(?:,?[ \t]*(?:{_UNIT}|#[ \t]?[0-9][0-9A-Za-z-]*)){{0,3}}"
+_QUADRANT = r"(?:,?[ \t]+(?:N\.?[EW]\.?|S\.?[EW]\.?)(?![\w]))?"  # "1529 18th Street, NW"
+
+# Each pattern with the label of the part it finds.
+_STRONG: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "us",
+        re.compile(
+            rf"{_CITY},?[ \t]+(?:{_alternation(_US_STATE_CODES)}|{_alternation(_US_STATE_NAMES)})"
+            r",?[ \t]+(?:(?:USA|US|U\.S\.A?\.?),?[ \t]+)?"
+            r"[0-9]{5}(?:[ \t]?-[ \t]?[0-9]{4})?(?![0-9])"
+        ),
+    ),
+    (
+        "ca",
+        re.compile(
+            rf"(?:{_CITY},?[ \t]+(?:{_alternation(_CA_PROVINCES)}),?[ \t]+)?(?<![\w])"
+            r"[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z][ \t]?[0-9][ABCEGHJ-NPRSTV-Z][0-9]"
+            r"(?![\w])"
+        ),
+    ),
+    (
+        "uk",
+        re.compile(
+            rf"(?:(?<![\w'\u2019.-]){_CITY_WORD},?[ \t]+)?(?<![\w])"
+            r"(?:[A-PR-UWYZ][A-HK-Y]?[0-9][A-Z0-9]?|GIR)[ \t][0-9][ABD-HJLNP-UW-Z]{2}(?![\w])"
+        ),
+    ),
+    (
+        "au",
+        re.compile(
+            rf"(?:(?P<town>{_CITY}),?[ \t]+)?(?<![\w])"
+            r"(?P<state>NSW|VIC|QLD|TAS|SA|WA|NT|ACT)[ \t]+[0-9]{4}(?![0-9])"
+        ),
+    ),
+    (
+        "street",
+        re.compile(
+            rf"{_HOUSE}[ \t]+{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,4}}[ \t]+{_TYPE}{_QUADRANT}"
+            rf"{_UNITS_AFTER}"
+        ),
+    ),
+    (
+        "street",
+        re.compile(
+            rf"{_HOUSE}[ \t]+{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}},?[ \t]+{_UNIT}"
+            rf"{_UNITS_AFTER}"
+        ),
+    ),
+    (
+        "street",
+        re.compile(
+            r"(?<![\w.,-])[0-9]{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:rue|avenue|boulevard|bd|"
+            r"place|quai|chemin|allée|impasse|cours)[ \t]+"
+            rf"(?:de[ \t]+la[ \t]+|de[ \t]+l{_APOS}|des[ \t]+|du[ \t]+|de[ \t]+|d{_APOS})?"
+            rf"{_FR_WORD}(?:[ \t]+{_FR_WORD}){{0,3}}"
+        ),
+    ),
+    (
+        "street",
+        re.compile(
+            r"(?<![\w])[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|Straße|Strasse|weg|platz|allee|"
+            r"gasse|damm|ufer|straat|laan|gracht|plein|kade)[ \t]+[0-9]{1,4}[a-z]?"
+            r"(?:[ \t]?-[ \t]?[0-9]{1,4}[a-z]?)?(?![\w])"
+        ),
+    ),
+    (
+        "po-box",
+        re.compile(
+            r"(?<![\w])(?:P\.?[ \t]?O\.?[ \t]?Box|Post[ \t]+Office[ \t]+Box|GPO[ \t]+Box|"
+            r"Locked[ \t]+Bag)[ \t]+[0-9]{1,6}(?![\w])",
+            re.IGNORECASE,
+        ),
+    ),
+    ("po-box", re.compile(r"(?<![\w])Postfach[ \t]+[0-9]{1,6}(?:[ \t][0-9]{2,4}(?![0-9])){0,2}")),
+)
+# Weak parts: (label, pattern, may it come before the strong part it joins?)
+_WEAK: tuple[tuple[str, re.Pattern[str], bool], ...] = (
+    ("unit", re.compile(rf"(?<![\w]){_UNIT}"), True),
+    ("postcode", re.compile(r"(?<![\w./,-])(?:[A-Z]-)?[0-9]{5}[ \t]+[A-ZÄÖÜ][a-zäöüß]+\b"), False),
+    ("country", re.compile(rf"(?<![\w])(?:{_alternation(_COUNTRIES)})(?![\w])"), False),
+)
+_TOWN_REQUIRED = {"SA", "WA", "NT", "ACT"}
+_SEPARATOR = re.compile(r"[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?")
+
+
+@dataclass
+class _Part:
+    start: int
+    end: int
+    label: str
+    strong: bool
+    leads: bool = True  # may start an address (a country or "12345 Berlin" only follows one)
+
+
+def _parts(text: str) -> list[_Part]:
+    parts: list[_Part] = []
+    for label, pattern in _STRONG:
+        for m in pattern.finditer(text):
+            if label == "au" and m.group("state") in _TOWN_REQUIRED and not m.group("town"):
+                continue
+            parts.append(_Part(m.start(), m.end(), label, True))
+    strong = list(parts)
+    for label, pattern, leads in _WEAK:
+        for m in pattern.finditer(text):
+            # A weak part must not run on past a strong one it overlaps ("NY 10030 United"),
+            # and one inside a strong part adds nothing.
+            if not any(
+                p.start < m.end() and m.start() < p.end
+                for p in strong
+                if (p.end < m.end() or p.start <= m.start())
+            ):
+                parts.append(_Part(m.start(), m.end(), label, False, leads))
+    parts.sort(key=lambda p: (p.start, -p.end))
+    return parts
+
+
+def find_postal(text: str) -> list[ValueMatch]:
+    """Every postal address or address part in `text` (see the module doc), sorted, no overlaps."""
+    groups: list[list[_Part]] = []
+    for part in _parts(text):
+        if groups:
+            end = max(p.end for p in groups[-1])
+            joins = part.start <= end or _SEPARATOR.fullmatch(text, end, part.start) is not None
+            if joins and (part.leads or any(p.strong for p in groups[-1])):
+                groups[-1].append(part)
+                continue
+        if part.leads:
+            groups.append([part])
+    found: list[ValueMatch] = []
+    for group in groups:
+        if not any(p.strong for p in group):
+            continue
+        start, end = group[0].start, max(p.end for p in group)
+        labels = list(dict.fromkeys(p.label for p in group))
+        value = " ".join(text[start:end].split())
+        found.append(ValueMatch(start, end, value, "postal", "+".join(labels)))
+    return found
