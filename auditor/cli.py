@@ -24,6 +24,8 @@ STATUS_STYLE = {"PASS": "green", "FAIL": "red", "REVIEW": "yellow", "ERROR": "br
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
+if not out.is_terminal:  # piped or logged: 80 columns would fold every policy name
+    out.width = max(out.width, 140)
 
 
 def _load(path: Path) -> Checklist:
@@ -108,10 +110,11 @@ def _fails(run: AuditRun, threshold: Severity) -> bool:
 
 def _summary(run: AuditRun) -> None:
     table = Table(title=f"{run.checklist.title} {run.checklist.version}", title_justify="left")
-    table.add_column("policy", overflow="fold")
-    table.add_column("score", justify="right")
+    table.add_column("policy", overflow="fold", ratio=3)
+    table.add_column("score", justify="right", no_wrap=True)
     for check in run.checks:
-        table.add_column(check.id, overflow="fold")
+        # Break ids at hyphens so the table fits a terminal without cutting words.
+        table.add_column(check.id.replace("-", "-\n"), no_wrap=True)
     shown = run.policies if len(run.policies) <= 40 else run.policies[:40]
     for policy in shown:
         cells = [policy.id, "—" if policy.score is None else f"{policy.score:.0%}"]

@@ -76,6 +76,11 @@ class _Builder:
                 self.inline(source, m.start("ltext"), m.end("ltext"))
                 if self.length() > before and m.group("ldest"):
                     self.links.append(Link(before, self.length(), m.group("ldest")))
+                # Scraped pages often lose the space after a link ("[a@x.com](mailto:..)Please"):
+                # keep the words apart so neither an address nor a sentence runs on.
+                if (self.length() > before and self.parts[-1][-1:].isalnum()
+                        and source[m.end() : m.end() + 1].isalpha()):
+                    self.add_mapped(" ", m.end() - 1)
             elif kind == "auto":
                 before = self.length()
                 self.add(m.group("ainner"), m.start("ainner"))

@@ -102,10 +102,11 @@ class Extract:
         for value in find(document.text):
             i = bisect.bisect_right(starts, value.start) - 1
             sentence = document.sentences[i]
-            if value.end > sentence.end:
-                continue
+            # A value may run on into the next line (an address block): it belongs to the
+            # sentence it starts in, its span cut at that sentence's end.
+            end = min(value.end, sentence.end)
             out.setdefault(i, []).append(
-                ValueMatch(value.start - sentence.start, value.end - sentence.start, value.value,
+                ValueMatch(value.start - sentence.start, end - sentence.start, value.value,
                            value.kind, value.label))
         if self.extractor in ("email", "url"):
             # A value may stand only in a link target: [write to us](mailto:privacy@x.com).
