@@ -59,18 +59,28 @@ def audit_source(checklist: Checklist, source: Source) -> PolicyResult:
     try:
         document = load_document(source.path, str(source.path))
     except DocumentError as exc:
-        return PolicyResult(id=source.policy_id, path=str(source.path), sha256="",
-                            format=source.path.suffix.lstrip(".").lower(), error=str(exc),
-                            score=None,
-                            findings=error_findings(checklist, source.policy_id, str(exc)))
+        return PolicyResult(
+            id=source.policy_id,
+            path=str(source.path),
+            sha256="",
+            format=source.path.suffix.lstrip(".").lower(),
+            error=str(exc),
+            score=None,
+            findings=error_findings(checklist, source.policy_id, str(exc)),
+        )
     return evaluate_document(checklist, document, source.policy_id)
 
 
 def checklist_info(checklist: Checklist) -> tuple[ChecklistInfo, list[CheckInfo]]:
     """What reports say about the checklist and its checks."""
     spec = checklist.spec
-    info = ChecklistInfo(id=spec.id, title=spec.title, version=spec.version,
-                         path=checklist.path, sha256=checklist.sha256)
+    info = ChecklistInfo(
+        id=spec.id,
+        title=spec.title,
+        version=spec.version,
+        path=checklist.path,
+        sha256=checklist.sha256,
+    )
     checks = []
     for check in checklist.checks:
         rules = []
@@ -85,10 +95,18 @@ def checklist_info(checklist: Checklist) -> tuple[ChecklistInfo, list[CheckInfo]
         if check.review is not None:
             logic += f"; REVIEW if {check.review.describe()}"
         logic += "; otherwise FAIL"
-        checks.append(CheckInfo(id=check.spec.id, title=check.spec.title,
-                                description=check.spec.description,
-                                regulation=check.spec.regulation, severity=check.spec.severity,
-                                weight=check.spec.weight, rules=rules, status_logic=logic))
+        checks.append(
+            CheckInfo(
+                id=check.spec.id,
+                title=check.spec.title,
+                description=check.spec.description,
+                regulation=check.spec.regulation,
+                severity=check.spec.severity,
+                weight=check.spec.weight,
+                rules=rules,
+                status_logic=logic,
+            )
+        )
     return info, checks
 
 
@@ -112,9 +130,17 @@ def run_audit(
         if progress:
             progress(1)
     info, checks = checklist_info(checklist)
-    return AuditRun(tool_name=TOOL_NAME, tool_version=__version__, checklist=info,
-                    checks=checks, command=command, python=platform.python_version(),
-                    started_at=started, finished_at=now(), policies=results)
+    return AuditRun(
+        tool_name=TOOL_NAME,
+        tool_version=__version__,
+        checklist=info,
+        checks=checks,
+        command=command,
+        python=platform.python_version(),
+        started_at=started,
+        finished_at=now(),
+        policies=results,
+    )
 
 
 def iter_results(checklist: Checklist, sources: Sequence[Source]) -> Iterator[PolicyResult]:

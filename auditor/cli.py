@@ -42,7 +42,8 @@ def _formats(value: str) -> list[str]:
     unknown = [n for n in names if n not in REPORTERS]
     if unknown or not names:
         raise click.BadParameter(
-            f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(REPORTERS)}")
+            f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(REPORTERS)}"
+        )
     return names
 
 
@@ -54,17 +55,44 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--checklist", "checklist_path", type=click.Path(path_type=Path),
-              default=DEFAULT_CHECKLIST, show_default=True, help="Checklist file (YAML or JSON).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"),
-              show_default=True, help="Folder for the reports.")
-@click.option("--format", "formats", default=",".join(REPORTERS), show_default=True,
-              help=f"Comma-separated report formats: {', '.join(REPORTERS)}.")
-@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default=None,
-              help="Exit 1 if a check of this severity or higher is not PASS.")
+@click.option(
+    "--checklist",
+    "checklist_path",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CHECKLIST,
+    show_default=True,
+    help="Checklist file (YAML or JSON).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for the reports.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default=",".join(REPORTERS),
+    show_default=True,
+    help=f"Comma-separated report formats: {', '.join(REPORTERS)}.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice([s.value for s in Severity]),
+    default=None,
+    help="Exit 1 if a check of this severity or higher is not PASS.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary table.")
-def audit(paths: tuple[Path, ...], checklist_path: Path, out_dir: Path, formats: str,
-          fail_on: str | None, quiet: bool) -> None:
+def audit(
+    paths: tuple[Path, ...],
+    checklist_path: Path,
+    out_dir: Path,
+    formats: str,
+    fail_on: str | None,
+    quiet: bool,
+) -> None:
     """Audit PATHS (files or folders, default policies/) and write reports to --out."""
     names = _formats(formats)
     checklist = _load(checklist_path)
@@ -75,11 +103,18 @@ def audit(paths: tuple[Path, ...], checklist_path: Path, out_dir: Path, formats:
         sys.exit(EXIT_USAGE)
     command = " ".join(shlex.quote(a) for a in ["auditor", *sys.argv[1:]])
     show_progress = not quiet and len(sources) > 5 and err.is_terminal
-    with Progress(TextColumn("auditing"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=err, disable=not show_progress) as bar:
+    with Progress(
+        TextColumn("auditing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not show_progress,
+    ) as bar:
         task = bar.add_task("audit", total=len(sources))
-        run = run_audit(checklist, sources, command=command,
-                        progress=lambda n: bar.advance(task, n))
+        run = run_audit(
+            checklist, sources, command=command, progress=lambda n: bar.advance(task, n)
+        )
     for policy in run.policies:
         if policy.error:
             click.echo(f"{policy.path}: ERROR: {policy.error}", err=True)
@@ -91,8 +126,11 @@ def audit(paths: tuple[Path, ...], checklist_path: Path, out_dir: Path, formats:
         try:
             written.append(writer(run, out_dir / file_name))
         except OSError as exc:
-            click.echo(f"auditor: cannot write {out_dir / file_name}: "
-                       f"{exc.strerror or exc}; previous reports are unchanged", err=True)
+            click.echo(
+                f"auditor: cannot write {out_dir / file_name}: "
+                f"{exc.strerror or exc}; previous reports are unchanged",
+                err=True,
+            )
             sys.exit(EXIT_OUTPUT)
     if not quiet:
         _summary(run)
@@ -104,8 +142,11 @@ def audit(paths: tuple[Path, ...], checklist_path: Path, out_dir: Path, formats:
 
 def _fails(run: AuditRun, threshold: Severity) -> bool:
     severity = {c.id: c.severity for c in run.checks}
-    return any(f.status is not Status.PASS and severity[f.check_id].rank >= threshold.rank
-               for p in run.policies for f in p.findings)
+    return any(
+        f.status is not Status.PASS and severity[f.check_id].rank >= threshold.rank
+        for p in run.policies
+        for f in p.findings
+    )
 
 
 def _summary(run: AuditRun) -> None:
@@ -146,8 +187,13 @@ def validate(files: tuple[Path, ...]) -> None:
 
 
 @cli.command()
-@click.option("--checklist", "checklist_path", type=click.Path(path_type=Path),
-              default=DEFAULT_CHECKLIST, show_default=True)
+@click.option(
+    "--checklist",
+    "checklist_path",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CHECKLIST,
+    show_default=True,
+)
 def checks(checklist_path: Path) -> None:
     """List the checks of a checklist."""
     checklist = _load(checklist_path)
@@ -163,8 +209,13 @@ def checks(checklist_path: Path) -> None:
 @cli.command()
 @click.argument("policy", type=click.Path(path_type=Path))
 @click.option("--check", "check_id", required=True, help="Id of the check to explain.")
-@click.option("--checklist", "checklist_path", type=click.Path(path_type=Path),
-              default=DEFAULT_CHECKLIST, show_default=True)
+@click.option(
+    "--checklist",
+    "checklist_path",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CHECKLIST,
+    show_default=True,
+)
 def explain(policy: Path, check_id: str, checklist_path: Path) -> None:
     """Show, for one POLICY, every candidate sentence and what each rule decided on it."""
     from auditor.explain import explain_check
@@ -182,3 +233,8 @@ def explain(policy: Path, check_id: str, checklist_path: Path) -> None:
 def main() -> None:
     """Console-script entry point."""
     cli()
+
+
+from auditor.eval_cli import eval_command  # noqa: E402  (a late import keeps cli.py's layout)
+
+cli.add_command(eval_command, name="eval")

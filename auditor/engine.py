@@ -5,10 +5,11 @@ The engine, not the primitives, attaches check ids, statuses and evidence (STYLE
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from auditor.checklist.compiled import Checklist, CompiledCheck, Condition
+from auditor.document.blocks import BlockKind
 from auditor.document.model import Document, Sentence
 from auditor.models import Evidence, Finding, NearMiss, PolicyResult, Status
 from auditor.rules.base import Candidate, Hit, RuleOutput, Scan
@@ -23,8 +24,8 @@ class CheckTrace:
     """Everything one check computed on one document (what `auditor explain` prints)."""
 
     check: CompiledCheck
-    outputs: dict[str, RuleOutput] = field(default_factory=dict)
-    finding: Finding | None = None
+    outputs: dict[str, RuleOutput]
+    finding: Finding
 
 
 def finding_id(policy_id: str, check_id: str) -> str:
@@ -61,7 +62,9 @@ def _terms(sentence: Sentence, spans: list[tuple[int, int]]) -> list[str]:
     return seen
 
 
-def _evidence(document: Document, outputs: dict[str, RuleOutput], rules: list[str]) -> list[Evidence]:
+def _evidence(
+    document: Document, outputs: dict[str, RuleOutput], rules: list[str]
+) -> list[Evidence]:
     support: dict[int, list[str]] = {}
     spans: dict[int, list[tuple[int, int]]] = {}
     for rule_id in rules:
@@ -70,18 +73,29 @@ def _evidence(document: Document, outputs: dict[str, RuleOutput], rules: list[st
             if rule_id not in support[hit.sentence]:
                 support[hit.sentence].append(rule_id)
             spans.setdefault(hit.sentence, []).extend(hit.spans)
-    ranked = sorted(support, key=lambda i: (-len(support[i]), i))[:MAX_EVIDENCE]
+    # Most supporting rules first; a body sentence before a bare heading; then document order.
+    headings = {i for i in support if document.sentences[i].kind is BlockKind.HEADING}
+    ranked = sorted(support, key=lambda i: (-len(support[i]), i in headings, i))[:MAX_EVIDENCE]
     out = []
     for i in ranked:
         s = document.sentences[i]
-        out.append(Evidence(quote=document.quote(s), line=s.line, section=list(s.section),
-                            start=s.src_start, end=s.src_end, terms=_terms(s, spans[i]),
-                            rule=support[i][0]))
+        out.append(
+            Evidence(
+                quote=document.quote(s),
+                line=s.line,
+                section=list(s.section),
+                start=s.src_start,
+                end=s.src_end,
+                terms=_terms(s, spans[i]),
+                rule=support[i][0],
+            )
+        )
     return out
 
 
-def _near_misses(document: Document, check: CompiledCheck,
-                 outputs: dict[str, RuleOutput]) -> list[NearMiss]:
+def _near_misses(
+    document: Document, check: CompiledCheck, outputs: dict[str, RuleOutput]
+) -> list[NearMiss]:
     needed = list(dict.fromkeys(check.passes.rules()))
     hit_rules: dict[int, list[str]] = {}
     reasons: dict[int, list[str]] = {}
@@ -91,21 +105,33 @@ def _near_misses(document: Document, check: CompiledCheck,
             hit_rules.setdefault(hit.sentence, []).append(rule.id)
         for cand in out.candidates:
             reasons.setdefault(cand.sentence, []).append(f"{rule.id}: {cand.reason}")
-    scored = {i: 2 * len(hit_rules.get(i, [])) + len(reasons.get(i, []))
-              for i in set(hit_rules) | set(reasons)}
+    scored = {
+        i: 2 * len(hit_rules.get(i, [])) + len(reasons.get(i, []))
+        for i in set(hit_rules) | set(reasons)
+    }
     ranked = sorted(scored, key=lambda i: (-scored[i], i))[:MAX_NEAR_MISSES]
-    out = []
+    misses = []
     for i in ranked:
         parts = []
         if hit_rules.get(i):
             missing = [r for r in needed if r not in hit_rules[i]]
-            parts.append(f"matched {', '.join(hit_rules[i])}"
-                         + (f" but not {', '.join(missing)}" if missing else ""))
+            parts.append(
+                f"matched {', '.join(hit_rules[i])}"
+                + (f" but not {', '.join(missing)}" if missing else "")
+            )
         parts.extend(reasons.get(i, []))
         s = document.sentences[i]
-        out.append(NearMiss(quote=document.quote(s), line=s.line, section=list(s.section),
-                            start=s.src_start, end=s.src_end, reason="; ".join(parts)))
-    return out
+        misses.append(
+            NearMiss(
+                quote=document.quote(s),
+                line=s.line,
+                section=list(s.section),
+                start=s.src_start,
+                end=s.src_end,
+                reason="; ".join(parts),
+            )
+        )
+    return misses
 
 
 def _pick(values: list[Any], how: str) -> Any:
@@ -139,9 +165,13 @@ def evaluate_check(check: CompiledCheck, scan: Scan, policy_id: str) -> CheckTra
         near: list[NearMiss] = []
     else:
         evidence = []
-        decided = "fail: neither " + " nor ".join(
-            f"{name} ({cond.describe()})" for name, cond in
-            (("pass", check.passes), ("review", check.review)) if cond is not None) + " held"
+        if check.review is None:
+            decided = f"fail: pass ({check.passes.describe()}) did not hold"
+        else:
+            decided = (
+                f"fail: neither pass ({check.passes.describe()}) nor review "
+                f"({check.review.describe()}) held"
+            )
         near = _near_misses(document, check, outputs)
     extracted = {}
     for name, spec in check.values.items():
@@ -151,16 +181,30 @@ def evaluate_check(check: CompiledCheck, scan: Scan, policy_id: str) -> CheckTra
             if values:
                 break
         extracted[name] = _pick(values, spec.pick)
-    finding = Finding(id=finding_id(policy_id, check.spec.id), check_id=check.spec.id,
-                      status=status, decided_by=decided, evidence=evidence, extracted=extracted,
-                      near_misses=near)
+    finding = Finding(
+        id=finding_id(policy_id, check.spec.id),
+        check_id=check.spec.id,
+        status=status,
+        decided_by=decided,
+        evidence=evidence,
+        extracted=extracted,
+        near_misses=near,
+    )
     return CheckTrace(check, outputs, finding)
 
 
 def error_findings(checklist: Checklist, policy_id: str, reason: str) -> list[Finding]:
     """One ERROR finding per check, for a document that could not be read."""
-    return [Finding(id=finding_id(policy_id, c.spec.id), check_id=c.spec.id, status=Status.ERROR,
-                    decided_by="error", reason=reason) for c in checklist.checks]
+    return [
+        Finding(
+            id=finding_id(policy_id, c.spec.id),
+            check_id=c.spec.id,
+            status=Status.ERROR,
+            decided_by="error",
+            reason=reason,
+        )
+        for c in checklist.checks
+    ]
 
 
 def score(checklist: Checklist, findings: list[Finding]) -> float | None:
@@ -181,14 +225,28 @@ def evaluate_document(checklist: Checklist, document: Document, policy_id: str) 
     findings = []
     for check in checklist.checks:
         try:
-            findings.append(evaluate_check(check, scan, policy_id).finding)  # type: ignore[arg-type]
+            findings.append(evaluate_check(check, scan, policy_id).finding)
         except Exception as exc:  # a bug must cost one finding, not the whole audit
-            findings.append(Finding(id=finding_id(policy_id, check.spec.id),
-                                    check_id=check.spec.id, status=Status.ERROR,
-                                    decided_by="error",
-                                    reason=f"internal error: {type(exc).__name__}: {exc}"))
+            findings.append(
+                Finding(
+                    id=finding_id(policy_id, check.spec.id),
+                    check_id=check.spec.id,
+                    status=Status.ERROR,
+                    decided_by="error",
+                    reason=f"internal error: {type(exc).__name__}: {exc}",
+                )
+            )
     return PolicyResult(
-        id=policy_id, path=document.path, sha256=document.sha256, format=document.format,
-        size=document.size, words=document.words, sections=document.section_count,
-        title=document.title, metadata=dict(document.metadata), warnings=list(document.warnings),
-        score=score(checklist, findings), findings=findings)
+        id=policy_id,
+        path=document.path,
+        sha256=document.sha256,
+        format=document.format,
+        size=document.size,
+        words=document.words,
+        sections=document.section_count,
+        title=document.title,
+        metadata=dict(document.metadata),
+        warnings=list(document.warnings),
+        score=score(checklist, findings),
+        findings=findings,
+    )

@@ -25,10 +25,11 @@ def explain_check(checklist: Checklist, check: CompiledCheck, path: Path, out: C
         return 2
     trace = evaluate_check(check, Scan(document), path.name)
     finding = trace.finding
-    assert finding is not None
     status = finding.status.value
-    out.print(f"[bold]{escape(check.spec.id)}[/] on {escape(str(path))}: "
-              f"[{STYLE[status]}]{status}[/]  ({escape(finding.decided_by)})")
+    out.print(
+        f"[bold]{escape(check.spec.id)}[/] on {escape(str(path))}: "
+        f"[{STYLE[status]}]{status}[/]  ({escape(finding.decided_by)})"
+    )
     for name, value in finding.extracted.items():
         out.print(f"  {name} = {value!r}")
     out.print("\nrules:")
@@ -36,8 +37,11 @@ def explain_check(checklist: Checklist, check: CompiledCheck, path: Path, out: C
         result = trace.outputs[rule.id]
         mark = "[green]✓[/]" if result.matched else "[red]✗[/]"
         scope = f" within {', '.join(rule.within)}" if rule.within else ""
-        out.print(f"  {mark} {rule.id} [{rule.kind}] {escape(rule.primitive.describe())}"
-                  f"{escape(scope)}: {len(result.hits)} sentence(s)")
+        out.print(
+            f"  {mark} {escape(rule.id)} {escape(f'[{rule.kind}]')} "
+            f"{escape(rule.primitive.describe())}{escape(scope)}: "
+            f"{len(result.hits)} sentence(s)"
+        )
     rows: dict[int, list[str]] = {}
     spans: dict[int, set[tuple[int, int]]] = {}
     for rule in check.rules:
@@ -47,8 +51,7 @@ def explain_check(checklist: Checklist, check: CompiledCheck, path: Path, out: C
             rows.setdefault(hit.sentence, []).append(f"[green]✓ {rule.id}[/]{escape(values)}")
             spans.setdefault(hit.sentence, set()).update(hit.spans)
         for cand in result.candidates:
-            rows.setdefault(cand.sentence, []).append(
-                f"[red]✗ {rule.id}[/]: {escape(cand.reason)}")
+            rows.setdefault(cand.sentence, []).append(f"[red]✗ {rule.id}[/]: {escape(cand.reason)}")
             spans.setdefault(cand.sentence, set()).update(cand.spans)
     out.print(f"\ncandidate sentences ({len(rows)}):")
     if not rows:

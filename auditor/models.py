@@ -124,6 +124,13 @@ class AuditRun(_Frozen):
     started_at: str = Field(description="ISO time the run started (UTC).")
     finished_at: str = Field(description="ISO time the run finished (UTC).")
     policies: list[PolicyResult] = Field(description="Results, in input order.")
+    reviews: dict[str, Any] = Field(
+        default_factory=dict, description="Reviewer verdicts by finding id (see reviews.py)."
+    )
+    orphaned_reviews: list[Any] = Field(
+        default_factory=list, description="Reviews whose finding no longer exists."
+    )
+    notes: list[str] = Field(default_factory=list, description="Run notes (e.g. sheet splits).")
 
     def status_counts(self) -> dict[str, int]:
         """How many findings have each status."""

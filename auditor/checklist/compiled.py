@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.checklist.loader import ChecklistError, Positions, format_path, load_checklist_data
-from auditor.checklist.model import CheckSpec, ChecklistSpec, RuleSpec, ValueSpec
+from auditor.checklist.model import ChecklistSpec, CheckSpec, RuleSpec, ValueSpec
 from auditor.rules import compile_rule
 from auditor.rules.base import Primitive, RuleCompileError
 from auditor.rules.expr import Expr, LeafRegistry, compile_expr
@@ -59,7 +59,7 @@ class Condition:
 def _condition(raw: Any) -> Condition:
     if isinstance(raw, str):
         return Condition("rule", rule=raw)
-    (op, value), = raw.items()
+    ((op, value),) = raw.items()
     items = [value] if op == "not" else value
     return Condition(op, items=[_condition(x) for x in items])
 
@@ -110,9 +110,14 @@ def _check_patterns(raw: Any, path: list[str | int], problems: list[tuple[PathKe
     if isinstance(raw, dict):
         for key, value in raw.items():
             if key == "regex" and isinstance(value, str) and nested_quantifier(value):
-                problems.append(((*path, key), f"pattern {value!r} nests quantifiers (like "
-                                 "'(a+)+'); it backtracks catastrophically in most regex engines: "
-                                 "write it without the nesting"))
+                problems.append(
+                    (
+                        (*path, key),
+                        f"pattern {value!r} nests quantifiers (like "
+                        "'(a+)+'); it backtracks catastrophically in most regex engines: "
+                        "write it without the nesting",
+                    )
+                )
             else:
                 _check_patterns(value, [*path, key], problems)
     elif isinstance(raw, list):
@@ -123,8 +128,9 @@ def _check_patterns(raw: Any, path: list[str | int], problems: list[tuple[PathKe
 PathKey = tuple[str | int, ...]
 
 
-def _order(rules: list[RuleSpec], check_path: Sequence[str | int],
-           problems: list[tuple[PathKey, str]]) -> list[int]:
+def _order(
+    rules: list[RuleSpec], check_path: Sequence[str | int], problems: list[tuple[PathKey, str]]
+) -> list[int]:
     """Indices of rules so that each comes after the rules it is `within`."""
     index = {r.id: i for i, r in enumerate(rules)}
     order: list[int] = []
@@ -134,8 +140,12 @@ def _order(rules: list[RuleSpec], check_path: Sequence[str | int],
         if state.get(i) == 2:
             return
         if state.get(i) == 1:
-            problems.append(((*check_path, "rules", i, "within"),
-                             f"rule '{rules[i].id}' is within itself (a cycle)"))
+            problems.append(
+                (
+                    (*check_path, "rules", i, "within"),
+                    f"rule '{rules[i].id}' is within itself (a cycle)",
+                )
+            )
             return
         state[i] = 1
         for dep in rules[i].within:
@@ -149,8 +159,9 @@ def _order(rules: list[RuleSpec], check_path: Sequence[str | int],
     return order
 
 
-def compile_checklist(spec: ChecklistSpec, positions: Positions, where: str,
-                      sha256: str) -> Checklist:
+def compile_checklist(
+    spec: ChecklistSpec, positions: Positions, where: str, sha256: str
+) -> Checklist:
     """Check references and compile every rule; all problems are reported together."""
     problems: list[tuple[PathKey, str]] = []
     registry = LeafRegistry()
@@ -170,43 +181,74 @@ def compile_checklist(spec: ChecklistSpec, positions: Positions, where: str,
                 problems.append(((*cpath, "rules", ri, "window"), "'window' needs 'within'"))
             for dep in rule.within:
                 if dep not in rule_ids and dep not in {r.id for r in check.rules}:
-                    problems.append(((*cpath, "rules", ri, "within"),
-                                     f"'{dep}' is not a rule of check '{check.id}'"))
-        _check_patterns([r.model_dump(by_alias=True) for r in check.rules], [*cpath, "rules"],
-                        problems)
+                    problems.append(
+                        (
+                            (*cpath, "rules", ri, "within"),
+                            f"'{dep}' is not a rule of check '{check.id}'",
+                        )
+                    )
+        _check_patterns(
+            [r.model_dump(by_alias=True) for r in check.rules], [*cpath, "rules"], problems
+        )
         compiled: dict[int, CompiledRule] = {}
         for ri in _order(check.rules, cpath, problems):
             rule = check.rules[ri]
             rpath: list[str | int] = [*cpath, "rules", ri]
             try:
                 primitive = compile_rule(rule, rpath, registry)
-                unless = (compile_expr(rule.unless, [*rpath, "unless"], registry)
-                          if rule.unless is not None else None)
-                in_section = (compile_expr(rule.in_section, [*rpath, "in_section"], registry)
-                              if rule.in_section is not None else None)
+                unless = (
+                    compile_expr(rule.unless, [*rpath, "unless"], registry)
+                    if rule.unless is not None
+                    else None
+                )
+                in_section = (
+                    compile_expr(rule.in_section, [*rpath, "in_section"], registry)
+                    if rule.in_section is not None
+                    else None
+                )
             except RuleCompileError as exc:
                 problems.append((exc.path, exc.message))
                 continue
             compiled[ri] = CompiledRule(
-                rule.id, rule.kind, rule.description, primitive, list(rule.within), rule.window, unless,
-                in_section, rule.position.first if rule.position else None,
-                rule.position.last if rule.position else None)
+                rule.id,
+                rule.kind,
+                rule.description,
+                primitive,
+                list(rule.within),
+                rule.window,
+                unless,
+                in_section,
+                rule.position.first if rule.position else None,
+                rule.position.last if rule.position else None,
+            )
         passes = _condition(check.status.pass_)
         review = _condition(check.status.review) if check.status.review is not None else None
         for name, cond in (("pass", passes), ("review", review)):
             for ref in cond.rules() if cond else ():
                 if ref not in rule_ids:
-                    problems.append(((*cpath, "status", name),
-                                     f"'{ref}' is not a rule of check '{check.id}'"))
+                    problems.append(
+                        ((*cpath, "status", name), f"'{ref}' is not a rule of check '{check.id}'")
+                    )
         for name, value in check.values.items():
             for ref in value.rule:
                 target = rule_ids.get(ref)
                 if target is None or target.kind != "extract":
-                    problems.append(((*cpath, "values", name, "rule"),
-                                     f"'{ref}' is not an extract rule of check '{check.id}'"))
+                    problems.append(
+                        (
+                            (*cpath, "values", name, "rule"),
+                            f"'{ref}' is not an extract rule of check '{check.id}'",
+                        )
+                    )
         order = _order(check.rules, cpath, [])
-        checks.append(CompiledCheck(check, [compiled[i] for i in order if i in compiled],
-                                    passes, review, dict(check.values)))
+        checks.append(
+            CompiledCheck(
+                check,
+                [compiled[i] for i in order if i in compiled],
+                passes,
+                review,
+                dict(check.values),
+            )
+        )
     if problems:
         lines = []
         for path, message in problems:
@@ -221,4 +263,3 @@ def load_checklist(path: Path | str) -> Checklist:
     p = Path(path)
     spec, positions, sha = load_checklist_data(p)
     return compile_checklist(spec, positions, str(p), sha)
-

@@ -97,14 +97,16 @@ def parse_with_positions(text: str, where: str) -> tuple[Any, Positions]:
                 key = loader.construct_object(key_node, deep=True)
                 if not isinstance(key, str):
                     line, col = _mark(key_node)
-                    raise ChecklistError([f"{where}:{line}:{col}: {format_path(path)}: "
-                                          f"key {key!r} must be a string"])
+                    raise ChecklistError(
+                        [f"{where}:{line}:{col}: {format_path(path)}: key {key!r} must be a string"]
+                    )
                 if key in out:
                     line, col = _mark(key_node)
-                    raise ChecklistError([f"{where}:{line}:{col}: {format_path((*path, key))}: "
-                                          "duplicate key"])
-                positions.keys[(*path, key)] = _mark(key_node)
-                out[key] = build(value_node, (*path, key))
+                    raise ChecklistError(
+                        [f"{where}:{line}:{col}: {format_path(path + (key,))}: duplicate key"]
+                    )
+                positions.keys[path + (key,)] = _mark(key_node)
+                out[key] = build(value_node, path + (key,))
             return out
         if isinstance(node, yaml.SequenceNode):
             return [build(item, (*path, i)) for i, item in enumerate(node.value)]
@@ -121,14 +123,16 @@ def _schema_message(error: jsonschema.ValidationError) -> tuple[PathKey, bool, s
     """Turn a schema error into (path, points-at-key, message)."""
     path: PathKey = tuple(error.absolute_path)
     value = error.instance
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
     kind = error.validator
     if kind == "additionalProperties" and isinstance(value, dict):
-        allowed = sorted(error.schema.get("properties", {}))
+        allowed = sorted(schema.get("properties", {}))
         unknown = [k for k in value if k not in allowed]
         key = unknown[0] if unknown else ""
-        return (*path, key), True, f"unknown key '{key}'; allowed: {', '.join(allowed)}"
+        return path + (key,), True, f"unknown key '{key}'; allowed: {', '.join(allowed)}"
     if kind == "enum":
-        options = ", ".join(str(x) for x in error.validator_value)
+        allowed_values = error.validator_value if isinstance(error.validator_value, list) else []
+        options = ", ".join(str(x) for x in allowed_values)
         return path, False, f"{value!r} is not one of {options}"
     if kind == "required":
         missing = re.findall(r"'([^']+)' is a required property", error.message)
@@ -136,12 +140,12 @@ def _schema_message(error: jsonschema.ValidationError) -> tuple[PathKey, bool, s
     if kind == "type":
         return path, False, f"{value!r} is not of type {error.validator_value}"
     if kind == "pattern":
-        hint = error.schema.get("description", f"must match {error.validator_value}")
+        hint = schema.get("description", f"must match {error.validator_value}")
         return path, False, f"{value!r} is not allowed: {hint}"
     if kind in ("oneOf", "anyOf"):
-        hint = error.schema.get("description", "does not match any allowed form")
+        hint = schema.get("description", "does not match any allowed form")
         shown = value if not isinstance(value, (dict, list)) else type(value).__name__
-        branches = error.schema.get(kind, [])
+        branches = schema.get(str(kind), [])
         keys = [k for b in branches if isinstance(b, dict) for k in b.get("required", [])]
         if isinstance(value, dict) and keys and (len(value) != 1 or not set(value) & set(keys)):
             found = ", ".join(value) or "none"
@@ -167,8 +171,9 @@ def load_checklist_data(path: Path) -> tuple[ChecklistSpec, Positions, str]:
         raise ChecklistError([f"{where}:1:1: checklist is not UTF-8 ({exc.reason})"]) from None
     data, positions = parse_with_positions(text, where)
     if not isinstance(data, dict):
-        raise ChecklistError([f"{where}:1:1: a checklist is a mapping with id, title, version "
-                              "and checks"])
+        raise ChecklistError(
+            [f"{where}:1:1: a checklist is a mapping with id, title, version and checks"]
+        )
     validator = jsonschema.Draft202012Validator(checklist_schema())
     problems: list[tuple[tuple[int, int], str]] = []
     for error in validator.iter_errors(data):

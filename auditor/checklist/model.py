@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-from typing_extensions import Annotated
+
+from auditor.models import Severity
 
 
 def _listify(value: Any) -> Any:
@@ -13,8 +14,6 @@ def _listify(value: Any) -> Any:
 
 
 IdList = Annotated[list[str], BeforeValidator(_listify)]
-
-from auditor.models import Severity
 
 
 class _Spec(BaseModel):

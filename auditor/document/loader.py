@@ -13,8 +13,15 @@ from auditor.document.html import parse_html
 from auditor.document.markdown import parse_markdown, widen_to_markup
 from auditor.document.model import Document, build_sentences
 
-FORMATS = {".md": "md", ".markdown": "md", ".txt": "txt", ".text": "txt", ".html": "html",
-           ".htm": "html", ".xhtml": "html"}
+FORMATS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".txt": "txt",
+    ".text": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
 
 # The corpus header of a markdown copy and the leading comment of an HTML copy (CHECKS.md):
 # metadata, never evidence.
@@ -55,8 +62,16 @@ def parse_document(source: str, fmt: str, path: str = "") -> Document:
     if not title:
         title = next((b.text for b in blocks if b.kind is BlockKind.HEADING), "")
     sentences, text = build_sentences(source, blocks, widen_to_markup if fmt == "md" else None)
-    return Document(path=path, format=fmt, source=source, blocks=blocks, sentences=sentences,
-                    text=text, metadata=metadata, title=title)
+    return Document(
+        path=path,
+        format=fmt,
+        source=source,
+        blocks=blocks,
+        sentences=sentences,
+        text=text,
+        metadata=metadata,
+        title=title,
+    )
 
 
 def _mark_corpus_header(blocks: list[Block], metadata: dict[str, str]) -> list[Block]:

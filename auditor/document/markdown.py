@@ -78,8 +78,11 @@ class _Builder:
                     self.links.append(Link(before, self.length(), m.group("ldest")))
                 # Scraped pages often lose the space after a link ("[a@x.com](mailto:..)Please"):
                 # keep the words apart so neither an address nor a sentence runs on.
-                if (self.length() > before and self.parts[-1][-1:].isalnum()
-                        and source[m.end() : m.end() + 1].isalpha()):
+                if (
+                    self.length() > before
+                    and self.parts[-1][-1:].isalnum()
+                    and source[m.end() : m.end() + 1].isalpha()
+                ):
                     self.add_mapped(" ", m.end() - 1)
             elif kind == "auto":
                 before = self.length()
@@ -243,8 +246,10 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
             if block:
                 blocks.append(block)
             continue
-        hard_break = line.endswith("  ") or line.endswith("\\") or bool(
-            not plain and _BREAK_TAG.search(line.rstrip())
+        hard_break = (
+            line.endswith("  ")
+            or line.endswith("\\")
+            or bool(not plain and _BREAK_TAG.search(line.rstrip()))
         )
         if para is None:
             para = _Builder()

@@ -7,11 +7,11 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 
 @contextlib.contextmanager
-def atomic_output(path: Path, mode: str = "w", **kwargs: object) -> Iterator[IO[str] | IO[bytes]]:
+def atomic_output(path: Path, mode: str = "w", **kwargs: object) -> Iterator[IO[Any]]:
     """Yield a stream on a temp file beside `path`; on success it replaces `path` in one step."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

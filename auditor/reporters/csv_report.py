@@ -16,8 +16,12 @@ def write_csv(run: AuditRun, path: Path) -> Path:
         writer = csv.writer(out)
         writer.writerow([header for _, header in FINDING_COLUMNS])
         for record in finding_records(run):
-            writer.writerow([
-                spreadsheet_safe(v, limit=2**62) if isinstance(v, str) else ("" if v is None else v)
-                for v in (record[key] for key, _ in FINDING_COLUMNS)
-            ])
+            writer.writerow(
+                [
+                    spreadsheet_safe(v, limit=2**62)
+                    if isinstance(v, str)
+                    else ("" if v is None else v)
+                    for v in (record[key] for key, _ in FINDING_COLUMNS)
+                ]
+            )
     return path

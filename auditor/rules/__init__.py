@@ -15,8 +15,13 @@ from auditor.rules.section import Section
 Compiler = Callable[[RuleSpec, Sequence[str | int], LeafRegistry], Primitive]
 
 # Options that only one extractor understands: using them elsewhere is an error, not ignored.
-_EXTRACTOR_OPTIONS = {"day_first": "date", "allow_year": "date", "region": "phone",
-                      "target": "link", "text": "link"}
+_EXTRACTOR_OPTIONS = {
+    "day_first": "date",
+    "allow_year": "date",
+    "region": "phone",
+    "target": "link",
+    "text": "link",
+}
 _KIND_OPTIONS = {
     "pattern": {"match"},
     "near": {"terms", "distance"},
@@ -82,5 +87,6 @@ def compile_rule(spec: RuleSpec, path: Sequence[str | int], reg: LeafRegistry) -
     for name in sorted(given & set(_EXTRACTOR_OPTIONS)):
         if spec.extractor != _EXTRACTOR_OPTIONS[name]:
             raise RuleCompileError(
-                [*path, name], f"'{name}' applies only to the {_EXTRACTOR_OPTIONS[name]} extractor")
+                [*path, name], f"'{name}' applies only to the {_EXTRACTOR_OPTIONS[name]} extractor"
+            )
     return compiler(spec, path, reg)

@@ -192,9 +192,13 @@ def compile_expr(raw: Any, path: Sequence[str | int], registry: LeafRegistry) ->
     if "regex" in raw:
         return registry.leaf(raw["regex"], f"/{raw['regex']}/", [*path, "regex"])
     if "any" in raw:
-        return AnyOf([compile_expr(x, [*path, "any", i], registry) for i, x in enumerate(raw["any"])])
+        return AnyOf(
+            [compile_expr(x, [*path, "any", i], registry) for i, x in enumerate(raw["any"])]
+        )
     if "all" in raw:
-        return AllOf([compile_expr(x, [*path, "all", i], registry) for i, x in enumerate(raw["all"])])
+        return AllOf(
+            [compile_expr(x, [*path, "all", i], registry) for i, x in enumerate(raw["all"])]
+        )
     return Not(compile_expr(raw["not"], [*path, "not"], registry))
 
 

@@ -39,10 +39,62 @@ from auditor.rules.near import word_index, word_starts, words_between
 
 # Countries whose sites write numeric dates day/month/year (CHECKS.md: "clearly non-US").
 _DAY_FIRST_TLDS = {
-    "uk", "au", "nz", "ie", "in", "sg", "za", "hk", "my", "pk", "ng", "ke", "fr", "de", "es",
-    "it", "nl", "be", "pt", "br", "ar", "cl", "co", "pe", "mx", "ru", "pl", "se", "no", "dk",
-    "fi", "at", "ch", "gr", "tr", "il", "ae", "sa", "eg", "id", "vn", "th", "ph", "lk", "bd",
-    "np", "eu", "cz", "hu", "ro", "ua", "by", "nz", "is", "lu", "mt", "cy",
+    "uk",
+    "au",
+    "nz",
+    "ie",
+    "in",
+    "sg",
+    "za",
+    "hk",
+    "my",
+    "pk",
+    "ng",
+    "ke",
+    "fr",
+    "de",
+    "es",
+    "it",
+    "nl",
+    "be",
+    "pt",
+    "br",
+    "ar",
+    "cl",
+    "co",
+    "pe",
+    "mx",
+    "ru",
+    "pl",
+    "se",
+    "no",
+    "dk",
+    "fi",
+    "at",
+    "ch",
+    "gr",
+    "tr",
+    "il",
+    "ae",
+    "sa",
+    "eg",
+    "id",
+    "vn",
+    "th",
+    "ph",
+    "lk",
+    "bd",
+    "np",
+    "eu",
+    "cz",
+    "hu",
+    "ro",
+    "ua",
+    "by",
+    "is",
+    "lu",
+    "mt",
+    "cy",
 }
 _LABEL_WORDS = 4  # words besides the value that an `alone` sentence may hold
 
@@ -54,8 +106,11 @@ def guess_day_first(document: Document) -> bool:
     if tld in _DAY_FIRST_TLDS:
         return True
     # A numeric date whose first number is over 12 settles it for the whole document.
-    return bool(re.search(r"\b(?:1[3-9]|2\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2})\b",
-                          document.text))
+    return bool(
+        re.search(
+            r"\b(?:1[3-9]|2\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2})\b", document.text
+        )
+    )
 
 
 @dataclass
@@ -79,7 +134,10 @@ class Extract:
         if self.extractor == "phone":
             return lambda s: find_phones(s, region=self.region)
         simple: dict[str, Callable[[str], list[ValueMatch]]] = {
-            "email": find_emails, "postal": find_postal, "url": find_urls, "age": find_ages,
+            "email": find_emails,
+            "postal": find_postal,
+            "url": find_urls,
+            "age": find_ages,
         }
         return simple[self.extractor]
 
@@ -92,7 +150,8 @@ class Extract:
                 for link in sentence.links:
                     if self._link_ok(link.target, sentence.text[link.start : link.end]):
                         out.setdefault(sentence.index, []).append(
-                            ValueMatch(link.start, link.end, link.target, "link"))
+                            ValueMatch(link.start, link.end, link.target, "link")
+                        )
                 for url in find_urls(sentence.text):
                     if self.target is not None and test_string(self.target, str(url.value)):
                         out.setdefault(sentence.index, []).append(url)
@@ -106,15 +165,22 @@ class Extract:
             # sentence it starts in, its span cut at that sentence's end.
             end = min(value.end, sentence.end)
             out.setdefault(i, []).append(
-                ValueMatch(value.start - sentence.start, end - sentence.start, value.value,
-                           value.kind, value.label))
+                ValueMatch(
+                    value.start - sentence.start,
+                    end - sentence.start,
+                    value.value,
+                    value.kind,
+                    value.label,
+                )
+            )
         if self.extractor in ("email", "url"):
             # A value may stand only in a link target: [write to us](mailto:privacy@x.com).
             for sentence in document.sentences:
                 for link in sentence.links:
                     for value in find(link.target):
                         out.setdefault(sentence.index, []).append(
-                            ValueMatch(link.start, link.end, value.value, value.kind, "link"))
+                            ValueMatch(link.start, link.end, value.value, value.kind, "link")
+                        )
         return out
 
     def _link_ok(self, target: str, text: str) -> bool:
@@ -125,6 +191,19 @@ class Extract:
     def evaluate(self, scan: Scan, allowed: set[int] | None) -> Iterator[Hit | Candidate]:
         values = _cached(scan, self)
         near_hits = sentence_hits(self.near, scan) if self.near is not None else {}
+        if self.near is not None:
+            # A sentence with the trigger but no value is what a reviewer wants to see on a
+            # FAIL ("we will revise the 'last updated' date" gives no date).
+            for i in sorted(set(near_hits) - set(values)):
+                if allowed is not None and i not in allowed:
+                    continue
+                ok, near_spans = self.near.test(near_hits[i])
+                if ok:
+                    yield Candidate(
+                        i,
+                        f"trigger words but no {self.extractor} in the sentence",
+                        tuple(sorted(set(near_spans))),
+                    )
         for i in sorted(values):
             if allowed is not None and i not in allowed:
                 continue
@@ -133,23 +212,38 @@ class Extract:
             if self.near is not None:
                 ok, near_spans = self.near.test(near_hits.get(i, {}))
                 if not ok:
-                    yield Candidate(i, f"{self.extractor} not near {self.near.describe()}",
-                                    tuple((v.start, v.end) for v in found))
+                    yield Candidate(
+                        i,
+                        f"{self.extractor} without trigger words in the sentence",
+                        tuple((v.start, v.end) for v in found),
+                    )
                     continue
                 starts = word_starts(text)
-                near_words = [(word_index(starts, a), word_index(starts, b - 1))
-                              for a, b in near_spans]
-                kept = [v for v in found if any(
-                    words_between((word_index(starts, v.start), word_index(starts, v.end - 1)), w)
-                    <= self.distance for w in near_words)]
+                near_words = [
+                    (word_index(starts, a), word_index(starts, b - 1)) for a, b in near_spans
+                ]
+                kept = [
+                    v
+                    for v in found
+                    if any(
+                        words_between(
+                            (word_index(starts, v.start), word_index(starts, v.end - 1)), w
+                        )
+                        <= self.distance
+                        for w in near_words
+                    )
+                ]
                 if not kept:
-                    yield Candidate(i, f"{self.extractor} more than {self.distance} words from "
-                                    f"{self.near.describe()}", tuple((v.start, v.end) for v in found))
+                    yield Candidate(
+                        i,
+                        f"{self.extractor} more than {self.distance} words from the trigger words",
+                        tuple((v.start, v.end) for v in found),
+                    )
                     continue
                 found = kept
                 spans = tuple(sorted({(v.start, v.end) for v in found} | set(near_spans)))
             else:
-                spans = tuple((v.start, v.end) for v in found)
+                spans = tuple(sorted({(v.start, v.end) for v in found}))
             if self.alone and not _alone(text, found):
                 yield Candidate(i, f"{self.extractor} is not alone on its line", spans)
                 continue
@@ -172,8 +266,15 @@ def _alone(text: str, values: list[ValueMatch]) -> bool:
 
 
 def _cached(scan: Scan, rule: Extract) -> dict[int, list[ValueMatch]]:
-    key: Any = ("extract", rule.extractor, rule.day_first, rule.allow_year, rule.region,
-                id(rule.target), id(rule.text))
+    key: Any = (
+        "extract",
+        rule.extractor,
+        rule.day_first,
+        rule.allow_year,
+        rule.region,
+        id(rule.target),
+        id(rule.text),
+    )
     cache = scan.extra
     if key not in cache:
         cache[key] = rule._values_by_sentence(scan)

@@ -60,17 +60,24 @@ class Near:
                 continue
             text = scan.document.sentences[i].text
             spans_per_term = []
-            for term, hits in zip(self.terms, per_term):
+            for term, hits in zip(self.terms, per_term, strict=True):
                 ok, spans = term.test(hits.get(i, {}))
                 spans_per_term.append(spans if ok else [])
             if not all(spans_per_term):
-                missing = [t.describe() for t, s in zip(self.terms, spans_per_term) if not s]
-                yield Candidate(i, "no " + ", ".join(missing),
-                                tuple(s for spans in spans_per_term for s in spans))
+                missing = [
+                    t.describe() for t, s in zip(self.terms, spans_per_term, strict=True) if not s
+                ]
+                yield Candidate(
+                    i,
+                    "no " + ", ".join(missing),
+                    tuple(s for spans in spans_per_term for s in spans),
+                )
                 continue
             starts = word_starts(text)
-            ranges = [[(word_index(starts, a), word_index(starts, b - 1)) for a, b in spans]
-                      for spans in spans_per_term]
+            ranges = [
+                [(word_index(starts, a), word_index(starts, b - 1)) for a, b in spans]
+                for spans in spans_per_term
+            ]
             best: tuple[int, tuple[int, ...]] | None = None
             for combo in itertools.product(*(range(len(r)) for r in ranges)):
                 chosen = [ranges[t][k] for t, k in enumerate(combo)]
@@ -83,8 +90,9 @@ class Near:
             if gap <= self.distance:
                 yield Hit(i, chosen_spans)
             else:
-                yield Candidate(i, f"terms {gap} words apart (at most {self.distance})",
-                                chosen_spans)
+                yield Candidate(
+                    i, f"terms {gap} words apart (at most {self.distance})", chosen_spans
+                )
 
     def describe(self) -> str:
         terms = ", ".join(t.describe() for t in self.terms)

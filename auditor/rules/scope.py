@@ -14,17 +14,20 @@ The engine applies these around every primitive, so a primitive only decides on 
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
 from typing import Any
 
 from auditor.document.model import Document
-from auditor.rules.expr import Expr, sentence_hits, test_string
 from auditor.rules.base import Scan
+from auditor.rules.expr import Expr, sentence_hits, test_string
 
-try:  # CPython's own regex parser, used only to inspect a pattern's structure
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+# CPython's own regex parser, used only to inspect a pattern's structure (re._parser from 3.11,
+# sre_parse before; importing sre_parse on 3.11+ warns).
+_sre_parse: Any = importlib.import_module(
+    "re._parser" if sys.version_info >= (3, 11) else "sre_parse"
+)
 
 _REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
 
@@ -40,18 +43,21 @@ def nested_quantifier(pattern: str) -> bool:
         for op, value in items:
             name = str(op)
             if name in _REPEATS:
-                low, high, body = value
+                _low, high, body = value
                 unbounded = high == _sre_parse.MAXREPEAT
                 if inside_repeat and unbounded:
                     return True
                 if walk(body, inside_repeat or unbounded):
                     return True
-            elif name == "SUBPATTERN":
-                if walk(value[-1], inside_repeat):
-                    return True
+                continue
+            if name == "SUBPATTERN":
+                children = [value[-1]]
             elif name == "BRANCH":
-                if any(walk(branch, inside_repeat) for branch in value[1]):
-                    return True
+                children = list(value[1])
+            else:
+                children = []
+            if any(walk(child, inside_repeat) for child in children):
+                return True
         return False
 
     return walk(parsed, False)

@@ -15,7 +15,9 @@ CASES = yaml.safe_load((Path(__file__).parent / "cases" / "errors.yaml").read_te
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_checklist_error(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_checklist_error(
+    case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     Path("x.yaml").write_text(case["checklist"], "utf-8")
     with pytest.raises(ChecklistError) as info:
@@ -27,5 +29,9 @@ def test_baseline_checklist_loads() -> None:
     root = Path(__file__).resolve().parents[2]
     checklist = load_checklist(root / "checklists" / "baseline.yaml")
     assert [c.spec.id for c in checklist.checks] == [
-        "coppa-age-statement", "opt-out-mechanism", "security-disclosure", "contact-address",
-        "last-updated-date"]
+        "coppa-age-statement",
+        "opt-out-mechanism",
+        "security-disclosure",
+        "contact-address",
+        "last-updated-date",
+    ]

@@ -21,7 +21,7 @@ def assert_offsets_point_at_source(source: str, block: Block) -> None:
     escape or white space it stands for)."""
     assert len(block.offsets) == len(block.text)
     assert block.offsets == sorted(block.offsets)
-    for ch, offset in zip(block.text, block.offsets):
+    for ch, offset in zip(block.text, block.offsets, strict=True):
         src = source[offset]
         if ch == src:
             continue
@@ -60,4 +60,6 @@ def test_offsets_on_sample_policies(path: Path) -> None:
 def test_plain_text_keeps_markup_characters() -> None:
     blocks = parse_markdown("Rates *may* apply.\n\n# not a heading\n", plain=True)
     assert [(b.kind.value, b.text) for b in blocks] == [
-        ("paragraph", "Rates *may* apply."), ("paragraph", "# not a heading")]
+        ("paragraph", "Rates *may* apply."),
+        ("paragraph", "# not a heading"),
+    ]

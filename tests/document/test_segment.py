@@ -1,4 +1,4 @@
-"""Tests for the sentence splitter: the YAML cases, invariants on random text and worst-case inputs."""
+"""The sentence splitter: YAML cases, invariants on random text, worst-case inputs."""
 
 from __future__ import annotations
 
