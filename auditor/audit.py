@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import multiprocessing
 import os
 import platform
+import signal
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from auditor import TOOL_NAME, __version__
 from auditor.checklist.compiled import Checklist
@@ -54,21 +62,75 @@ def discover(paths: Sequence[Path]) -> list[Source]:
     return sources
 
 
-def audit_source(checklist: Checklist, source: Source) -> PolicyResult:
-    """Load and evaluate one file; an unreadable file gives ERROR findings, not an exception."""
+@dataclass(frozen=True)
+class Limits:
+    """Per-document budgets: going over one is an ERROR finding with the reason, not a hang."""
+
+    max_bytes: int = 64 * 1024 * 1024
+    timeout: float = 60.0  # seconds; 0 disables
+
+
+class BudgetExceeded(Exception):
+    """A document took longer than its time budget."""
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise BudgetExceeded in this thread after `seconds` (main thread, POSIX; else a no-op).
+
+    The interval timer interrupts pure-Python work between bytecodes; every regex here is RE2 or
+    a vetted built-in pattern, so no single C call runs long enough to matter.
+    """
+    usable = (
+        seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise BudgetExceeded
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        document = load_document(source.path, str(source.path))
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _error_result(checklist: Checklist, source: Source, reason: str) -> PolicyResult:
+    return PolicyResult(
+        id=source.policy_id,
+        path=str(source.path),
+        sha256="",
+        format=source.path.suffix.lstrip(".").lower(),
+        error=reason,
+        score=None,
+        findings=error_findings(checklist, source.policy_id, reason),
+    )
+
+
+def audit_source(
+    checklist: Checklist, source: Source, limits: Limits | None = None
+) -> PolicyResult:
+    """Load and evaluate one file; an unreadable file gives ERROR findings, not an exception."""
+    limits = limits or Limits()
+    try:
+        with time_budget(limits.timeout):
+            document = load_document(source.path, str(source.path), max_bytes=limits.max_bytes)
+            return evaluate_document(checklist, document, source.policy_id)
     except DocumentError as exc:
-        return PolicyResult(
-            id=source.policy_id,
-            path=str(source.path),
-            sha256="",
-            format=source.path.suffix.lstrip(".").lower(),
-            error=str(exc),
-            score=None,
-            findings=error_findings(checklist, source.policy_id, str(exc)),
+        return _error_result(checklist, source, str(exc))
+    except BudgetExceeded:
+        return _error_result(
+            checklist, source, f"took longer than the {limits.timeout:g} s budget (--timeout)"
         )
-    return evaluate_document(checklist, document, source.policy_id)
+    except (MemoryError, RecursionError) as exc:
+        return _error_result(checklist, source, f"too complex to process ({type(exc).__name__})")
 
 
 def checklist_info(checklist: Checklist) -> tuple[ChecklistInfo, list[CheckInfo]]:
@@ -121,11 +183,13 @@ def run_audit(
     *,
     command: str = "",
     progress: Callable[[int], None] | None = None,
+    jobs: int = 1,
+    limits: Limits | None = None,
 ) -> AuditRun:
-    """Evaluate every source in order and return the run."""
+    """Evaluate every source, in input order whatever `jobs` is, and return the run."""
     started = now()
     results = []
-    for result in iter_results(checklist, sources):
+    for result in iter_results(checklist, sources, jobs=jobs, limits=limits):
         results.append(result)
         if progress:
             progress(1)
@@ -143,7 +207,94 @@ def run_audit(
     )
 
 
-def iter_results(checklist: Checklist, sources: Sequence[Source]) -> Iterator[PolicyResult]:
-    """Results in input order."""
-    for source in sources:
-        yield audit_source(checklist, source)
+# Documents per task sent to a worker: large enough to amortise inter-process traffic, small
+# enough that every worker stays busy and results stream back steadily.
+BATCH = 16
+
+_worker_checklist: Checklist | None = None
+_worker_limits: Limits | None = None
+
+
+def _init_worker(checklist_path: str, limits: Limits) -> None:
+    """Compile the checklist once per worker process (warm start), not once per document."""
+    global _worker_checklist, _worker_limits
+    from auditor.checklist.compiled import load_checklist
+
+    _worker_checklist = load_checklist(checklist_path)
+    _worker_limits = limits
+
+
+def _work(batch: list[Source]) -> list[PolicyResult]:
+    assert _worker_checklist is not None
+    return [audit_source(_worker_checklist, source, _worker_limits) for source in batch]
+
+
+def iter_results(
+    checklist: Checklist,
+    sources: Sequence[Source],
+    *,
+    jobs: int = 1,
+    limits: Limits | None = None,
+) -> Iterator[PolicyResult]:
+    """Results in input order; with jobs > 1 documents are processed by worker processes."""
+    limits = limits or Limits()
+    if jobs <= 1 or len(sources) <= BATCH:
+        for source in sources:
+            yield audit_source(checklist, source, limits)
+        return
+    batches = [list(sources[i : i + BATCH]) for i in range(0, len(sources), BATCH)]
+    yield from _parallel(checklist, batches, jobs, limits)
+
+
+def _parallel(
+    checklist: Checklist, batches: list[list[Source]], jobs: int, limits: Limits
+) -> Iterator[PolicyResult]:
+    """Run batches in a process pool, a bounded window ahead, yielding in input order.
+
+    A worker that dies (killed, out of memory) breaks the pool and every batch in flight with
+    it. The batch at the head is then run one document per process, so only a document that
+    kills its worker becomes an ERROR; the others go back to the queue for a fresh pool.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    pending = deque(batches)
+    window = jobs * 4  # bounded look-ahead keeps memory flat however many documents there are
+    while pending:
+        broken: list[list[Source]] = []
+        pool = ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=_init_worker, initargs=(checklist.path, limits)
+        )
+        try:
+            inflight: deque[tuple[list[Source], Future[list[PolicyResult]]]] = deque()
+            try:
+                while pending or inflight:
+                    while pending and len(inflight) < window:
+                        batch = pending.popleft()
+                        inflight.append((batch, pool.submit(_work, batch)))
+                    results = inflight[0][1].result()
+                    inflight.popleft()
+                    yield from results
+            except BrokenProcessPool:
+                broken = [batch for batch, _ in inflight]
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if broken:
+            yield from _isolate(checklist, broken[0], limits, context)
+            pending = deque(broken[1:] + list(pending))
+
+
+def _isolate(
+    checklist: Checklist, batch: list[Source], limits: Limits, context: Any
+) -> Iterator[PolicyResult]:
+    """Process each document of a batch that broke a worker in its own process."""
+    for source in batch:
+        with ProcessPoolExecutor(
+            1, mp_context=context, initializer=_init_worker, initargs=(checklist.path, limits)
+        ) as pool:
+            try:
+                (result,) = pool.submit(_work, [source]).result()
+            except BrokenProcessPool:
+                result = _error_result(
+                    checklist, source, "the worker process died while reading this document"
+                )
+        yield result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -12,13 +13,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from auditor import __version__
-from auditor.audit import InputError, discover, run_audit
+from auditor.audit import InputError, Limits, discover, run_audit
 from auditor.checklist.compiled import Checklist, load_checklist
 from auditor.checklist.loader import ChecklistError
 from auditor.models import AuditRun, Severity, Status
-from auditor.reporters import REPORTERS
+from auditor.reporters import REPORTERS, write_reports
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
 DEFAULT_CHECKLIST = Path("checklists/baseline.yaml")
 STATUS_STYLE = {"PASS": "green", "FAIL": "red", "REVIEW": "yellow", "ERROR": "bright_black"}
 
@@ -85,6 +87,27 @@ def cli() -> None:
     help="Exit 1 if a check of this severity or higher is not PASS.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary table.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all cores).",
+)
+@click.option(
+    "--max-size",
+    type=click.FloatRange(min=0.001),
+    default=64.0,
+    show_default=True,
+    help="Largest policy file to read, in MB; larger ones are an ERROR.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds one policy may take; 0 for no limit. Over it is an ERROR.",
+)
 def audit(
     paths: tuple[Path, ...],
     checklist_path: Path,
@@ -92,6 +115,9 @@ def audit(
     formats: str,
     fail_on: str | None,
     quiet: bool,
+    jobs: int | None,
+    max_size: float,
+    timeout: float,
 ) -> None:
     """Audit PATHS (files or folders, default policies/) and write reports to --out."""
     names = _formats(formats)
@@ -112,26 +138,34 @@ def audit(
         disable=not show_progress,
     ) as bar:
         task = bar.add_task("audit", total=len(sources))
-        run = run_audit(
-            checklist, sources, command=command, progress=lambda n: bar.advance(task, n)
-        )
+        limits = Limits(max_bytes=int(max_size * 1024 * 1024), timeout=timeout)
+        try:
+            run = run_audit(
+                checklist,
+                sources,
+                command=command,
+                progress=lambda n: bar.advance(task, n),
+                jobs=jobs or os.cpu_count() or 1,
+                limits=limits,
+            )
+        except KeyboardInterrupt:
+            click.echo("auditor: interrupted; no report was written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
     for policy in run.policies:
         if policy.error:
             click.echo(f"{policy.path}: ERROR: {policy.error}", err=True)
         for warning in policy.warnings:
             click.echo(f"{policy.path}: warning: {warning}", err=True)
-    written = []
-    for name in names:
-        file_name, writer = REPORTERS[name]
-        try:
-            written.append(writer(run, out_dir / file_name))
-        except OSError as exc:
-            click.echo(
-                f"auditor: cannot write {out_dir / file_name}: "
-                f"{exc.strerror or exc}; previous reports are unchanged",
-                err=True,
-            )
-            sys.exit(EXIT_OUTPUT)
+    try:
+        written = write_reports(run, out_dir, names)
+    except OSError as exc:
+        where = exc.filename or out_dir
+        click.echo(
+            f"auditor: cannot write reports in {out_dir}: {exc.strerror or exc} ({where}); "
+            "previous reports are unchanged",
+            err=True,
+        )
+        sys.exit(EXIT_OUTPUT)
     if not quiet:
         _summary(run)
         for path in written:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -90,22 +92,25 @@ def _mark_corpus_header(blocks: list[Block], metadata: dict[str, str]) -> list[B
     return [replace(first, kind=BlockKind.META), *blocks[1:]]
 
 
-def load_document(path: Path, display: str | None = None) -> Document:
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+def load_document(
+    path: Path, display: str | None = None, *, max_bytes: int | None = None
+) -> Document:
     """Read and parse a policy file; raise DocumentError with a one-line reason if unreadable."""
     name = display or str(path)
+    try:
+        data = _read(path, max_bytes)
+    except OSError as exc:
+        raise DocumentError(_os_reason(exc)) from None
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise DocumentError(f"unsupported file type '{path.suffix or path.name}'")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DocumentError("file disappeared before it could be read") from None
-    except IsADirectoryError:
-        raise DocumentError("is a directory") from None
-    except PermissionError:
-        raise DocumentError("permission denied") from None
-    except OSError as exc:
-        raise DocumentError(f"cannot read: {exc.strerror or exc}") from None
+        kind = is_binary(data)
+        raise DocumentError(
+            f"unsupported file type '{path.suffix or path.name}'" + (f" ({kind})" if kind else "")
+        )
     if not data.strip():
         raise DocumentError("empty file")
     if reason := is_binary(data):
@@ -118,3 +123,30 @@ def load_document(path: Path, display: str | None = None) -> Document:
     if not doc.sentences:
         raise DocumentError("no readable text")
     return doc
+
+
+def _read(path: Path, max_bytes: int | None) -> bytes:
+    """The file's bytes; DocumentError if it is larger than `max_bytes`."""
+    with path.open("rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if max_bytes is not None and size > max_bytes:
+            raise DocumentError(
+                f"file is {_size(size)}, over the {_size(max_bytes)} limit (--max-size)"
+            )
+        data = f.read() if max_bytes is None else f.read(max_bytes + 1)
+    if max_bytes is not None and len(data) > max_bytes:  # grew while we read it
+        raise DocumentError(f"file is over the {_size(max_bytes)} limit (--max-size)")
+    return data
+
+
+def _os_reason(exc: OSError) -> str:
+    """A one-line reason for a file that cannot be read."""
+    if isinstance(exc, FileNotFoundError):
+        return "file disappeared before it could be read"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    return f"cannot read: {exc.strerror or exc}"
