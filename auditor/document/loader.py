@@ -6,6 +6,7 @@ import errno
 import hashlib
 import os
 import re
+import stat
 from dataclasses import replace
 from pathlib import Path
 
@@ -127,6 +128,11 @@ def load_document(
 
 def _read(path: Path, max_bytes: int | None) -> bytes:
     """The file's bytes; DocumentError if it is larger than `max_bytes`."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        # Opening a named pipe would block for ever, a device may never end.
+        kind = "named pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+        raise DocumentError(f"not a regular file ({kind})")
     with path.open("rb") as f:
         size = os.fstat(f.fileno()).st_size
         if max_bytes is not None and size > max_bytes:

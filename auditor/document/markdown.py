@@ -9,6 +9,7 @@ as `Link`s because an opt-out `mailto:` or a contact-form URL is often only in t
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Iterator
@@ -37,7 +38,9 @@ _INLINE = re.compile(
     r"|(?P<uemph>(?<![A-Za-z0-9_])__?(?=[^\s_])(?P<uinner>[^_\n]*?[^\s_])__?(?![A-Za-z0-9_]))"
     r"|(?P<emph>\*+|~~|`+)"
 )
-_SPACE = re.compile(r"[ \t\f\v\xa0\u2000-\u200b\u202f\u205f\u3000]+")
+_WS = "[ \t\f\v\xa0\u2000-\u200b\u202f\u205f\u3000]"
+# White space that is not already one plain space: a longer run, or a tab, NBSP and the like.
+_SPACE_RUN = re.compile(f"{_WS}{{2,}}|[\t\f\v\xa0\u2000-\u200b\u202f\u205f\u3000]")
 _BREAK_TAG = re.compile(r"<br\s*/?>$", re.IGNORECASE)
 
 
@@ -111,37 +114,44 @@ class _Builder:
         offsets = self.offsets
         out: list[str] = []
         out_offsets: list[int] = []
-        keep = [i for i in range(len(self.links))]
-        # Old-to-new index map, needed to move link spans through the collapse.
-        new_index = [0] * (len(text) + 1)
-        pos = 0
-        for m in _SPACE.finditer(text):
+        run_starts: list[int] = []  # old index where each collapsed run starts
+        removed: list[int] = []  # characters removed up to and including that run
+        gone = pos = 0
+        # Only runs that are not already a single plain space need rewriting, so ordinary
+        # prose costs one regex scan and a couple of slices.
+        for m in _SPACE_RUN.finditer(text):
             s, e = m.span()
-            for i in range(pos, s):
-                new_index[i] = len(out_offsets) + i - pos
             out.append(text[pos:s])
             out_offsets.extend(offsets[pos:s])
-            for i in range(s, e):
-                new_index[i] = len(out_offsets)
             out.append(" ")
             out_offsets.append(offsets[s])
+            gone += e - s - 1
+            run_starts.append(s)
+            removed.append(gone)
             pos = e
-        for i in range(pos, len(text)):
-            new_index[i] = len(out_offsets) + i - pos
         out.append(text[pos:])
         out_offsets.extend(offsets[pos:])
-        new_index[len(text)] = len(out_offsets)
         joined = "".join(out)
-        lead = len(joined) - len(joined.lstrip())
         stripped = joined.strip()
         if not stripped:
             return None
+        lead = len(joined) - len(joined.lstrip())
         final_offsets = out_offsets[lead : lead + len(stripped)]
+
+        def new_index(old: int) -> int:
+            k = bisect.bisect_right(run_starts, old) - 1
+            if k < 0:
+                return old
+            # Inside run k: the run became one space at its start.
+            run_end = run_starts[k] + (removed[k] - (removed[k - 1] if k else 0)) + 1
+            if old < run_end:
+                return run_starts[k] - (removed[k - 1] if k else 0) + (1 if old > run_starts[k] else 0)
+            return old - removed[k]
+
         links = []
-        for i in keep:
-            link = self.links[i]
-            a = max(new_index[link.start] - lead, 0)
-            b = min(new_index[link.end] - lead, len(stripped))
+        for link in self.links:
+            a = max(new_index(link.start) - lead, 0)
+            b = min(new_index(link.end) - lead, len(stripped))
             if b > a:
                 links.append(Link(a, b, link.target))
         return Block(kind, stripped, final_offsets, level, links)

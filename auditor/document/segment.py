@@ -11,8 +11,9 @@ candidates. Each candidate then goes through cheap checks on the word after it a
 before it (at most `_MAX_TOKEN` characters back, which keeps the whole pass linear):
 
 1. The next word starts with a lowercase letter (unless it is an item marker such as "a)" or
-   "(iv)"), or is `,` `;` `:` `)`: no break ("etc. are", "a.m. and", "data? and"). Semicolons and
-   colons never end a sentence.
+   "(iv)", or a brand written with an inner capital such as "iNaturalist" or "eBay", which opens
+   sentences like any name), or is `,` `;` `:` `)`: no break ("etc. are", "a.m. and", "data?
+   and"). Semicolons and colons never end a sentence.
 2. `?`, `!`, an ellipsis or a run of terminators: break (before a capital, digit or symbol).
 3. A single `.` after
    - a title or Latin abbreviation (Mr., Dr., e.g., i.e., vs., approx., cf. ...): no break;
@@ -32,8 +33,8 @@ before it (at most `_MAX_TOKEN` characters back, which keeps the whole pass line
    more letters that is not an abbreviation; tokens with dots, digits, `@` or `/` (domains, URLs,
    "e.g.The") and capitalised tokens ("ASP.NET", "Inc.The") never break there.
 
-Known limits: a sentence that starts with a lowercase word ("iOS users ...") is joined to the one
-before; "Yahoo! Inc." breaks after the "!"; a company suffix ending a sentence before a name
+Known limits: a sentence that starts with an all-lowercase word ("bitcoin is ...") is joined to
+the one before; "Yahoo! Inc." breaks after the "!"; a company suffix ending a sentence before a name
 ("... by Google Inc. Google uses ...") does not break; CJK terminators are not handled.
 """
 
@@ -162,7 +163,9 @@ def _is_boundary(text: str, match: re.Match[str], sentence_start: int) -> bool:
         return False
     word = follow.group(1)
     initial = word[0]
-    if initial in ",;:)]}" or (initial.islower() and not _opens_item(text, follow)):
+    if initial in ",;:)]}" or (
+        initial.islower() and not _opens_item(text, follow) and not _inner_capital(word)
+    ):
         return False
     if terminators != ".":
         return True
@@ -179,6 +182,11 @@ def _is_boundary(text: str, match: re.Match[str], sentence_start: int) -> bool:
     if lowered in _AMBIGUOUS or _DOTTED.fullmatch(lowered):
         return word in _STARTERS or (token.isupper() and word in _STARTERS_UPPER)
     return True
+
+
+def _inner_capital(word: str) -> bool:
+    """Whether a lowercase-initial word is a name with an inner capital ("iPhone", "eBay")."""
+    return any(c.isupper() for c in word[1:]) and not word.isupper()
 
 
 def _opens_item(text: str, follow: re.Match[str]) -> bool:
