@@ -131,7 +131,11 @@ def _read(path: Path, max_bytes: int | None) -> bytes:
     mode = os.stat(path).st_mode
     if not stat.S_ISREG(mode):
         # Opening a named pipe would block for ever, a device may never end.
-        kind = "named pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+        kind = "device"
+        if stat.S_ISFIFO(mode):
+            kind = "named pipe"
+        elif stat.S_ISSOCK(mode):
+            kind = "socket"
         raise DocumentError(f"not a regular file ({kind})")
     with path.open("rb") as f:
         size = os.fstat(f.fileno()).st_size

@@ -143,9 +143,10 @@ class _Builder:
             if k < 0:
                 return old
             # Inside run k: the run became one space at its start.
-            run_end = run_starts[k] + (removed[k] - (removed[k - 1] if k else 0)) + 1
+            before = removed[k - 1] if k else 0
+            run_end = run_starts[k] + (removed[k] - before) + 1
             if old < run_end:
-                return run_starts[k] - (removed[k - 1] if k else 0) + (1 if old > run_starts[k] else 0)
+                return run_starts[k] - before + (1 if old > run_starts[k] else 0)
             return old - removed[k]
 
         links = []
