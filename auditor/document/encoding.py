@@ -42,6 +42,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xfe\xff", "utf-16"),
 )
 _SNIFF = 8192  # how many leading bytes the UTF-16 and NUL-byte checks look at
+_STRAY_NULS = 16  # up to this many NULs (and at most 1%) in the sniffed head still count as text
 _CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
 
 # (magic bytes, offset, name). Only signatures that no text file starts with.
@@ -86,7 +87,10 @@ def is_binary(data: bytes) -> str | None:
                 continue
             return f"binary file ({name})"
     head = data[:_SNIFF]
-    if b"\x00" in head and _bom(data) is None and _utf16_without_bom(head) is None:
+    nuls = head.count(b"\x00")
+    # A few stray NULs (a broken export) leave a text file readable; many mean binary data.
+    stray = nuls <= _STRAY_NULS and nuls * 100 <= len(head)
+    if nuls and not stray and _bom(data) is None and _utf16_without_bom(head) is None:
         return "binary file (contains NUL bytes)"
     return None
 
@@ -101,6 +105,8 @@ def decode(data: bytes) -> Decoded:
     if utf16 is not None:
         warnings.append(f"no byte-order mark; decoded as {utf16.upper()} (NUL-byte pattern)")
         return Decoded(_decode(data, utf16, warnings), utf16, warnings)
+    if nuls := data.count(b"\x00"):
+        warnings.append(f"{nuls} NUL byte{'s' if nuls > 1 else ''} in the text (ignored)")
     try:
         return Decoded(data.decode("utf-8"), "utf-8", warnings)
     except UnicodeDecodeError:

@@ -38,9 +38,10 @@ _INLINE = re.compile(
     r"|(?P<uemph>(?<![A-Za-z0-9_])__?(?=[^\s_])(?P<uinner>[^_\n]*?[^\s_])__?(?![A-Za-z0-9_]))"
     r"|(?P<emph>\*+|~~|`+)"
 )
-_WS = "[ \t\f\v\xa0\u2000-\u200b\u202f\u205f\u3000]"
+# NUL counts as white space: stray NULs in a broken export must not glue words together.
+_WS = "[ \t\f\v\x00\xa0\u2000-\u200b\u202f\u205f\u3000]"
 # White space that is not already one plain space: a longer run, or a tab, NBSP and the like.
-_SPACE_RUN = re.compile(f"{_WS}{{2,}}|[\t\f\v\xa0\u2000-\u200b\u202f\u205f\u3000]")
+_SPACE_RUN = re.compile(f"{_WS}{{2,}}|[\t\f\v\x00\xa0\u2000-\u200b\u202f\u205f\u3000]")
 _BREAK_TAG = re.compile(r"<br\s*/?>$", re.IGNORECASE)
 
 
