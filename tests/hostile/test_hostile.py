@@ -45,7 +45,9 @@ def make_cases(folder: Path) -> dict[str, tuple[str, str]]:
         "utf16-no-bom.md": ("# Policy\n\n" + SSL + "\n").encode("utf-16-le"),
         "utf8-bom.md": b"\xef\xbb\xbf" + SSL.encode(),
         "control-chars.md": b"Text \x01\x02\x1b[31m red \x7f.\n\n" + SSL.encode(),
-        "nul-bytes.md": b"# Policy\n\n" + b"Text. " * 100 + b"We use SSL.\x00\x00\x00 More text.\x00",
+        "nul-bytes.md": b"# Policy\n\n"
+        + b"Text. " * 100
+        + b"We use SSL.\x00\x00\x00 More text.\x00",
         "many-nuls.md": b"We use SSL." + b"\x00\x01\x02\x03" * 100,
         "nested.html": b"<div>" * 100_000 + SSL.encode() + b"</div>" * 10,
         "unclosed.html": b"<html><body><p>We use <b>SSL.<p><div><span>more <table><tr><td>x",
