@@ -13,11 +13,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from auditor import __version__
-from auditor.audit import InputError, Limits, discover, run_audit
+from auditor.audit import Engine, EngineError, InputError, Limits, discover, run_audit
 from auditor.checklist.compiled import Checklist, load_checklist
 from auditor.checklist.loader import ChecklistError
 from auditor.models import AuditRun, Severity, Status
 from auditor.reporters import REPORTERS, write_reports
+from auditor.spool import SPOOL_AFTER, Spool
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
@@ -108,6 +109,22 @@ def cli() -> None:
     show_default=True,
     help="Seconds one policy may take; 0 for no limit. Over it is an ERROR.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where documents are processed: local worker processes, or a Dask cluster "
+    "(pip install 'auditor[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Dask scheduler to use, e.g. tcp://10.0.0.5:8786 (workers read the files from shared "
+    "storage at the same paths); without it --engine dask starts a local cluster of --jobs "
+    "workers.",
+)
 def audit(
     paths: tuple[Path, ...],
     checklist_path: Path,
@@ -118,9 +135,13 @@ def audit(
     jobs: int | None,
     max_size: float,
     timeout: float,
+    engine: str,
+    scheduler: str | None,
 ) -> None:
     """Audit PATHS (files or folders, default policies/) and write reports to --out."""
     names = _formats(formats)
+    if scheduler is not None and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
     checklist = _load(checklist_path)
     try:
         sources = discover(list(paths) or [Path("policies")])
@@ -139,29 +160,42 @@ def audit(
     ) as bar:
         task = bar.add_task("audit", total=len(sources))
         limits = Limits(max_bytes=int(max_size * 1024 * 1024), timeout=timeout)
+        workers = jobs or os.cpu_count() or 1
+        # Big runs keep their results on disk, not in memory; the file goes when the command ends.
+        spool = (
+            click.get_current_context().with_resource(Spool(out_dir))
+            if len(sources) > SPOOL_AFTER
+            else None
+        )
         try:
             run = run_audit(
                 checklist,
                 sources,
                 command=command,
                 progress=lambda n: bar.advance(task, n),
-                jobs=jobs or os.cpu_count() or 1,
+                jobs=workers,
                 limits=limits,
+                engine=_engine(engine, scheduler, workers),
+                spool=spool,
             )
         except KeyboardInterrupt:
             click.echo("auditor: interrupted; no report was written", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except EngineError as exc:
+            click.echo(f"auditor: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
     for policy in run.policies:
         if policy.error:
             click.echo(f"{policy.path}: ERROR: {policy.error}", err=True)
         for warning in policy.warnings:
             click.echo(f"{policy.path}: warning: {warning}", err=True)
+    # Carry the previous scorecard's reviews (refusing if it is open; backing it up).
+    run = prepare_scorecard(run, out_dir, writing="xlsx" in names)
     try:
         written = write_reports(run, out_dir, names)
     except OSError as exc:
-        where = exc.filename or out_dir
         click.echo(
-            f"auditor: cannot write reports in {out_dir}: {exc.strerror or exc} ({where}); "
+            f"auditor: cannot write reports in {out_dir}: {exc.strerror or exc}; "
             "previous reports are unchanged",
             err=True,
         )
@@ -172,6 +206,19 @@ def audit(
             err.print(f"wrote {path}")
     if fail_on is not None and _fails(run, Severity(fail_on)):
         sys.exit(EXIT_FAIL_ON)
+
+
+def _engine(name: str, scheduler: str | None, workers: int) -> Engine | None:
+    """The engine for --engine; None for the local process pool."""
+    if name != "dask":
+        return None
+    from auditor.dask_engine import DaskEngine
+
+    try:
+        return DaskEngine(scheduler, workers)
+    except EngineError as exc:
+        click.echo(f"auditor: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _fails(run: AuditRun, threshold: Severity) -> bool:
@@ -272,3 +319,7 @@ def main() -> None:
 from auditor.eval_cli import eval_command  # noqa: E402  (a late import keeps cli.py's layout)
 
 cli.add_command(eval_command, name="eval")
+
+from auditor.review_cli import prepare_scorecard, review  # noqa: E402  (as above)
+
+cli.add_command(review)

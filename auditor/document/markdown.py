@@ -103,7 +103,11 @@ class _Builder:
             elif kind == "escape":
                 self.add(m.group()[1], m.start() + 1)
             elif kind == "entity":
-                self.add_mapped(html.unescape(m.group()), m.start())
+                decoded = html.unescape(m.group())
+                if decoded == m.group():  # not an entity after all: keep it as written
+                    self.add(decoded, m.start())
+                else:
+                    self.add_mapped(decoded, m.start())
             # images and emphasis markers are dropped
             pos = m.end()
         if pos < end:

@@ -11,6 +11,7 @@ from auditor.document.blocks import Block, BlockKind, Link
 from auditor.document.segment import split_sentences
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,8 @@ def build_sentences(
         for start, end in spans:
             text = block.text[start:end]
             src_start, src_end = block.source_span(start, end)
+            if source[src_end - 1] == "&" and (entity := _ENTITY.match(source, src_end - 1)):
+                src_end = entity.end()  # a decoded entity maps to its '&': cite it whole
             if widen is not None:
                 src_start, src_end = widen(source, src_start, src_end)
             links = tuple(
