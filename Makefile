@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: audit test lint typecheck check clean
+.PHONY: audit test lint check clean docs fuzz reliability
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,3 +26,25 @@ check: lint test
 
 clean:
 	rm -rf $(VENV) out/*.json out/*.csv out/*.xlsx
+
+# Accuracy on the hand labels (issue 4): `make eval` prints the figures and fails under 97%;
+# `make accuracy` regenerates the generated block of docs/accuracy.md from the same command.
+.PHONY: eval accuracy
+EVAL := $(VENV)/bin/auditor eval bench/corpus/labels/dev.json --root . --checklist checklists/baseline.yaml
+
+eval: $(STAMP)
+	$(EVAL) --json out/eval.json --fail-under 97
+
+accuracy: $(STAMP)
+	mkdir -p out
+	$(EVAL) --json out/eval.json > out/eval.md
+	$(PY) scripts/update_accuracy.py out/eval.md docs/accuracy.md
+
+docs: $(STAMP)
+	$(PY) -m auditor.docgen docs/checklist-language.md
+
+fuzz: $(STAMP)
+	$(PY) -m pytest -q -m slow tests/hostile
+
+reliability: $(STAMP)
+	$(PY) scripts/reliability_report.py --slow
