@@ -47,7 +47,7 @@ Every mistake is reported before any policy is read, one line each, naming the f
 column, the key and what is allowed, and the audit exits with code 2:
 
 ```text
-checklists/x.yaml:9:23: checks[0].rules[0].kind: 'patern' is not one of pattern, near, section, extract
+checklists/x.yaml:9:23: checks[0].rules[0].kind: 'patern' is not one of pattern, near, ...
 ```
 
 `auditor validate FILE...` checks checklists alone.

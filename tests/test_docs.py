@@ -35,4 +35,5 @@ def test_readme_example_check_runs(tmp_path: Path) -> None:
     (finding,) = data["policies"][0]["findings"]
     assert finding["status"] == "PASS"
     assert finding["evidence"][0]["terms"] == ["does not sell"]
-    assert "Smith Micro does not sell, rent, license or share PII" in finding["evidence"][0]["quote"]
+    quote = finding["evidence"][0]["quote"]
+    assert "Smith Micro does not sell, rent, license or share PII" in quote
