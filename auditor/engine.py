@@ -99,17 +99,24 @@ def _near_misses(
     needed = list(dict.fromkeys(check.passes.rules()))
     hit_rules: dict[int, list[str]] = {}
     reasons: dict[int, list[str]] = {}
+    matched: dict[int, int] = {}  # characters of rule terms matched in each sentence
     for rule in check.rules:
         out = outputs[rule.id]
         for hit in out.hits:
             hit_rules.setdefault(hit.sentence, []).append(rule.id)
+            matched[hit.sentence] = matched.get(hit.sentence, 0) + sum(b - a for a, b in hit.spans)
         for cand in out.candidates:
             reasons.setdefault(cand.sentence, []).append(f"{rule.id}: {cand.reason}")
+            matched[cand.sentence] = matched.get(cand.sentence, 0) + sum(
+                b - a for a, b in cand.spans
+            )
     scored = {
         i: 2 * len(hit_rules.get(i, [])) + len(reasons.get(i, []))
         for i in set(hit_rules) | set(reasons)
     }
-    ranked = sorted(scored, key=lambda i: (-scored[i], i))[:MAX_NEAR_MISSES]
+    # More rules that matched first; then more of the rules' words (a sentence that says "last
+    # updated" beats one that only says "effective"); then document order.
+    ranked = sorted(scored, key=lambda i: (-scored[i], -matched.get(i, 0), i))[:MAX_NEAR_MISSES]
     misses = []
     for i in ranked:
         parts = []
@@ -221,7 +228,7 @@ def score(checklist: Checklist, findings: list[Finding]) -> float | None:
 
 def evaluate_document(checklist: Checklist, document: Document, policy_id: str) -> PolicyResult:
     """All checks on one document."""
-    scan = Scan(document)
+    scan = Scan(document, checklist.leaves)
     findings = []
     for check in checklist.checks:
         try:
