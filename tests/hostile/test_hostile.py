@@ -218,3 +218,52 @@ def test_time_budget(tmp_path: Path) -> None:
     result = audit_source(CHECKLIST, Source(path, "slow.md"), Limits(timeout=0.5))
     assert result.error == "took longer than the 0.5 s budget (--timeout)"
     assert [f.status.value for f in result.findings] == ["ERROR"]
+
+
+def test_formula_looking_quotes_stay_text_in_csv_and_json(tmp_path: Path) -> None:
+    policy = tmp_path / "formula.md"
+    policy.write_text(
+        '=HYPERLINK("http://evil.example","We use SSL.")\n\n'
+        "+We use SSL too.\n\n"
+        "\uff20We use SSL, full-width.\n",
+        "utf-8",
+    )
+    checklist = tmp_path / "c.yaml"
+    checklist.write_text(
+        (HERE / "checklist.yaml")
+        .read_text("utf-8")
+        .replace("match: {all: [we use, SSL]}", "match: SSL"),
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "audit",
+            str(policy),
+            "--checklist",
+            str(checklist),
+            "--out",
+            str(out),
+            "-q",
+            "--format",
+            "json,csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    quotes = [
+        e["quote"]
+        for p in json.loads((out / "results.json").read_text("utf-8"))["policies"]
+        for f in p["findings"]
+        for e in f["evidence"]
+    ]
+    # JSON is data: the quotes are kept exactly as in the file.
+    assert quotes == [
+        '=HYPERLINK("http://evil.example","We use SSL.")',
+        "+We use SSL too.",
+        "\uff20We use SSL, full-width.",
+    ]
+    csv_text = (out / "findings.csv").read_text("utf-8-sig")
+    # The CSV carries the primary quote with a leading apostrophe: a spreadsheet shows text.
+    assert '\'=HYPERLINK(""http://evil.example"",""We use SSL."")' in csv_text
+    assert "\n=" not in csv_text and ",=" not in csv_text
