@@ -31,14 +31,18 @@ Blocks:
   of the run; blocks are stripped, empty ones dropped. In `pre` and `textarea` a blank line ends
   the block, since plain-text policies are pasted into them.
 - `<a href>` text becomes a `Link` span (href as unescaped by the tokenizer, stripped;
-  `javascript:` kept). An `<a>` without text (an image link) or with an empty href gives none. A
-  link cut by a block boundary gives a span in each block.
+  `javascript:` kept). An `<a>` without text (an image link in running text, or one whose image
+  has no alt text) or with an empty href gives none. A link cut by a block boundary gives a span
+  in each block.
 
 Skipped: script, style, noscript, template, svg, math, head (its `<title>` is returned apart),
 iframe, object, applet, noembed, audio, video, canvas, select, option, optgroup, datalist, nav,
-comments, `alt` text. Kept: header, footer and aside (footers hold "Last updated" lines), buttons
-(accordion policies put section titles in them; they end the block), textarea (some pages show the
-policy in one), and elements hidden by CSS or `hidden` (collapsed accordion sections are policy).
+comments, `alt` text (except that of an image link that opens its block, a navigation button or
+a linked image in a cell: its alt text is the link's name, so an image link with alt "Contact
+Us" is a link with that text; an image link inside running text is decoration). Kept: header,
+footer and aside (footers hold "Last updated" lines), buttons (accordion policies put section
+titles in them; they end the block), textarea (some pages show the policy in one), and elements
+hidden by CSS or `hidden` (collapsed accordion sections are policy).
 
 Malformed markup: only structural elements are kept on a stack (not `b`, `span`, `font`, ...).
 An end tag closes the nearest open element of its name within HTML's scope rules (not across a
@@ -170,6 +174,9 @@ _ODD_SPACE = re.compile(r" \s+|[^\S ]\s*")  # any whitespace run other than one 
 _HARD_END = frozenset(".!?:;")  # a line ending in these is not soft-wrapped across a <br>
 _COMMENT_END = re.compile(r"--!?\s*>|-?>")
 _REFERENCE = re.compile(r"&#?[-.a-zA-Z0-9]*;?")
+# An img tag's alt attribute and its value, quoted or not (the tokenizer unescapes attribute
+# values, so the value is read from the source to keep offsets).
+_ALT = re.compile(r"""\salt\s*=\s*(?:"(?P<q2>[^"]*)"|'(?P<q1>[^']*)'|(?P<bare>[^\s"'>]+))""", re.I)
 
 
 class _BlockBuilder(HTMLParser):
@@ -338,6 +345,8 @@ class _BlockBuilder(HTMLParser):
                 elif tag == "hr":
                     self._flush()
                     self._close_p()
+                elif tag == "img" and self._link_target is not None and not self._len:
+                    self._alt_text()
             return
         if tag not in _TRACKED:
             return
@@ -591,6 +600,26 @@ class _BlockBuilder(HTMLParser):
             self._flush()  # two <br> in a row always end the block
         elif self._len:
             self._break_at = self._pos()
+
+    def _alt_text(self) -> None:
+        """The alt text of an image link that opens a block, as link text mapped to the
+        attribute value."""
+        at = self._pos()
+        tag_end = self._src.find(">", at)
+        m = _ALT.search(self._src, at, len(self._src) if tag_end < 0 else tag_end)
+        group = next((g for g in ("q2", "q1", "bare") if m is not None and m.group(g)), None)
+        if m is None or group is None or not m.group(group).strip():
+            return
+        start, end = m.span(group)
+        pos = start
+        # Character references in the value map to their "&", as in text (see _reference).
+        for ref in re.finditer(r"&#?[a-zA-Z0-9]+;?", self._src[start:end]):
+            if ref.start() + start > pos:
+                self._route(self._src[pos : start + ref.start()], pos, False)
+            self._reference(ref.group(), start + ref.start())
+            pos = start + ref.end()
+        if pos < end:
+            self._route(self._src[pos:end], pos, False)
 
     def _end_link(self) -> None:
         if self._link_target is not None and self._link_start >= 0:

@@ -5,7 +5,9 @@ its numbering plan (right length and an assigned prefix), not merely of a possib
 drops ZIP codes, dates, order and account numbers and short local numbers without an area code,
 which POSSIBLE lets through; a national number is read in `region` ("US" by default), so a
 caller should pass the policy's country for national formats such as "020 7840 7840" (GB).
-US toll-free vanity numbers ("1-800-FLOWERS") are read too (label "vanity").
+US toll-free vanity numbers ("1-800-FLOWERS") are read too (label "vanity"), and so are
+international numbers dialled with the "00" prefix used outside North America
+("0044 20 7946 0000" -> "+442079460000", label "idd"), which a US reading would miss.
 
 A number is a fax, and is skipped, when the nearest label before it on the same line and within
 25 characters is "fax", "facsimile" or "F:", or when "(fax)" follows it. A phone label nearer
@@ -61,6 +63,18 @@ def _vanity_numbers(text: str) -> list[ValueMatch]:
     return found
 
 
+def _idd_numbers(text: str) -> list[ValueMatch]:
+    # Any region whose international prefix is "00" reads "0082 ..." as +82; only matches that
+    # start with that prefix are kept, so national numbers are still read in the caller's region.
+    found: list[ValueMatch] = []
+    matcher = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.VALID)
+    for m in matcher:
+        if m.raw_string.startswith("00"):
+            e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+            found.append(ValueMatch(m.start, m.end, e164, "phone", "idd"))
+    return found
+
+
 def find_phones(text: str, region: str = "US") -> list[ValueMatch]:
     """Every non-fax phone number in `text` as E.164, national numbers read in `region`."""
     candidates: list[ValueMatch] = []
@@ -70,4 +84,6 @@ def find_phones(text: str, region: str = "US") -> list[ValueMatch]:
         candidates.append(ValueMatch(m.start, m.end, e164, "phone"))
     if region.upper() == "US":
         candidates += _vanity_numbers(text)
+    if re.search(r"(?<![0-9])00[1-9]", text):
+        candidates += _idd_numbers(text)
     return [c for c in resolve_overlaps(candidates) if not _is_fax(text, c.start, c.end)]

@@ -11,9 +11,13 @@ Strong parts, each enough for a match:
   by a unit ("51 Columbia, Suite 200"), each with optional units after ("Suite 200", "#349",
   "1st Floor"); "12 rue de Rivoli"; German and Dutch "Musterstraße 12", "Keizersgracht 123".
 * "P.O. Box 1234", "PO Box 1234", "GPO Box 12", "Postfach 12 34".
+* Irish "Co. Kildare" (a county, with an optional town line before), "Dublin 8" (a Dublin
+  postal district) and Eircodes ("D02 X285"); Indian "Mumbai – 400 071" (a town, a dash or
+  comma, and a six-digit PIN).
 
 Weak parts count only next to a strong one: a unit alone ("Level 4", "Suite 200"), a
-"12345 Berlin" postcode + town, a country name. Parts that overlap or are separated only by a
+"12345 Berlin" postcode + town, a country name, a street name without a house number ("Great
+Connell Road", common in Ireland and India). Parts that overlap or are separated only by a
 comma, spaces and at most one line break are merged into one match, so "1600 Amphitheatre
 Parkway, Mountain View, CA 94043, USA" is one address. Prose such as "13 years", "2 days" or
 "section 5 of" never matches: a street line needs a street-type word or a following unit, and
@@ -59,6 +63,12 @@ _STREET_TYPES = (
     "wharf", "mews", "grove", "expressway", "freeway",
 )  # fmt: skip
 # Lower-case street types are read only for these; "Windows 10 Pro drive" is not an address.
+_IE_COUNTIES = (
+    "Antrim", "Armagh", "Carlow", "Cavan", "Clare", "Cork", "Derry", "Donegal", "Down", "Dublin",
+    "Fermanagh", "Galway", "Kerry", "Kildare", "Kilkenny", "Laois", "Leitrim", "Limerick",
+    "Longford", "Louth", "Mayo", "Meath", "Monaghan", "Offaly", "Roscommon", "Sligo",
+    "Tipperary", "Tyrone", "Waterford", "Westmeath", "Wexford", "Wicklow",
+)  # fmt: skip
 _LOWER_CASE_TYPES = ("street", "avenue", "road", "boulevard")
 _COUNTRIES = (
     "USA", "U.S.A.", "U.S.", "United States of America", "United States", "Canada",
@@ -164,12 +174,30 @@ _STRONG: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("po-box", re.compile(r"(?<![\w])Postfach[ \t]+[0-9]{1,6}(?:[ \t][0-9]{2,4}(?![0-9])){0,2}")),
+    (
+        "ie",
+        re.compile(
+            rf"(?:(?<![\w'\u2019.-]){_CITY_WORD}[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?)?"
+            rf"(?<![\w])Co\.?[ \t]+(?:{_alternation(_IE_COUNTIES)})\b"
+            r"|(?<![\w])Dublin[ \t]+(?:1[0-8]|2[0-4]|[1-9]|6W)(?![\w])"
+            r"|(?<![\w])(?:[AC-FHKNPRTV-Y][0-9]{2}|D6W)[ \t]?[AC-FHKNPRTV-Y0-9]{4}(?![\w])"
+        ),
+    ),
+    (
+        "in",
+        re.compile(rf"{_CITY}[ \t]*[,\u2013\u2014-][ \t]*[1-9][0-9]{{2}}[ \t]?[0-9]{{3}}(?![\w])"),
+    ),
 )
 # Weak parts: (label, pattern, may it come before the strong part it joins?)
 _WEAK: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ("unit", re.compile(rf"(?<![\w]){_UNIT}"), True),
     ("postcode", re.compile(r"(?<![\w./,-])(?:[A-Z]-)?[0-9]{5}[ \t]+[A-ZÄÖÜ][a-zäöüß]+\b"), False),
     ("country", re.compile(rf"(?<![\w])(?:{_alternation(_COUNTRIES)})(?![\w])"), False),
+    (
+        "street-name",
+        re.compile(rf"(?<![\w'\u2019.-]){_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}[ \t]+{_TYPE}"),
+        True,
+    ),
 )
 _TOWN_REQUIRED = {"SA", "WA", "NT", "ACT"}
 _SEPARATOR = re.compile(r"[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?")

@@ -4,8 +4,10 @@ Options: `extractor`; `near` and `distance` (the value must stand within `distan
 match of `near` in the same sentence: "a date near 'last updated'"); `alone` (the sentence holds
 the value and at most a few label words: a date line under the title). Per extractor:
 `day_first` (date: true, false or auto: decided from the site's country and unambiguous dates),
-`allow_year` (date), `region` (phone), `target` / `text` (link: the link target or the link
-text must match; either, when both are given).
+`allow_year` (date), `region` (phone: an ISO country code, or `auto` for the country of the
+site's domain, "US" for .com and other generic domains), `target` / `text` (link: the link
+target or the link text must match; either, when both are given). E-mail addresses and URLs are
+also read from link targets, phone numbers from `tel:` link targets.
 
     - id: updated-date
       kind: extract
@@ -24,6 +26,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+
+import phonenumbers
 
 from auditor.document.model import Document
 from auditor.extract.ages import find_ages
@@ -113,6 +117,14 @@ def guess_day_first(document: Document) -> bool:
     )
 
 
+def guess_region(document: Document) -> str:
+    """The phone region of a document: its site's country-code domain, else US."""
+    site = document.metadata.get("site", "")
+    tld = site.rsplit(".", 1)[-1].upper() if "." in site else ""
+    tld = {"UK": "GB"}.get(tld, tld)
+    return tld if len(tld) == 2 and tld in phonenumbers.SUPPORTED_REGIONS else "US"
+
+
 @dataclass
 class Extract:
     """Compiled `extract` rule."""
@@ -132,7 +144,8 @@ class Extract:
             day_first = guess_day_first(document) if self.day_first is None else self.day_first
             return lambda s: find_dates(s, day_first=day_first, allow_year=self.allow_year)
         if self.extractor == "phone":
-            return lambda s: find_phones(s, region=self.region)
+            region = guess_region(document) if self.region == "auto" else self.region
+            return lambda s: find_phones(s, region=region)
         simple: dict[str, Callable[[str], list[ValueMatch]]] = {
             "email": find_emails,
             "postal": find_postal,
@@ -173,10 +186,13 @@ class Extract:
                     value.label,
                 )
             )
-        if self.extractor in ("email", "url"):
-            # A value may stand only in a link target: [write to us](mailto:privacy@x.com).
+        if self.extractor in ("email", "url", "phone"):
+            # A value may stand only in a link target: [write to us](mailto:privacy@x.com),
+            # [call](tel:800-349-2173).
             for sentence in document.sentences:
                 for link in sentence.links:
+                    if self.extractor == "phone" and not link.target.lower().startswith("tel:"):
+                        continue  # digits in a web address are no phone number
                     for value in find(link.target):
                         out.setdefault(sentence.index, []).append(
                             ValueMatch(link.start, link.end, value.value, value.kind, "link")
