@@ -48,3 +48,21 @@ fuzz: $(STAMP)
 
 reliability: $(STAMP)
 	$(PY) scripts/reliability_report.py --slow
+
+# Benchmark (not a test): builds corpora under bench/work/, writes bench/work/results.{json,md}.
+# `make bench` runs the real corpus, 1k and 10k policies; `make bench-full` adds 100k and Dask.
+.PHONY: bench bench-full profile
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,dask,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(PY) -m bench --sizes real,1000,10000
+
+bench-full: $(BENCH_STAMP)
+	$(PY) -m bench --sizes real,1000,10000,100000 --dask 1,2
+
+profile: $(BENCH_STAMP)
+	$(PY) -m bench.profile

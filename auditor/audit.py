@@ -22,6 +22,7 @@ from auditor.checklist.compiled import Checklist
 from auditor.document.loader import DocumentError, load_document
 from auditor.engine import error_findings, evaluate_document
 from auditor.models import AuditRun, CheckInfo, ChecklistInfo, PolicyResult
+from auditor.spool import Spool
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,14 @@ class Limits:
 
     max_bytes: int = 64 * 1024 * 1024
     timeout: float = 60.0  # seconds; 0 disables
+
+
+Engine = Callable[[Checklist, Sequence[Source], Limits], Iterator[PolicyResult]]
+"""Runs the per-document function (`audit_source`) somewhere; yields results in input order."""
+
+
+class EngineError(Exception):
+    """An engine cannot run: its package is missing or its cluster cannot be reached."""
 
 
 class BudgetExceeded(Exception):
@@ -142,6 +151,7 @@ def checklist_info(checklist: Checklist) -> tuple[ChecklistInfo, list[CheckInfo]
         version=spec.version,
         path=checklist.path,
         sha256=checklist.sha256,
+        review_credit=spec.review_credit,
     )
     checks = []
     for check in checklist.checks:
@@ -185,26 +195,44 @@ def run_audit(
     progress: Callable[[int], None] | None = None,
     jobs: int = 1,
     limits: Limits | None = None,
+    engine: Engine | None = None,
+    spool: Spool | None = None,
 ) -> AuditRun:
-    """Evaluate every source, in input order whatever `jobs` is, and return the run."""
+    """Evaluate every source, in input order whatever `jobs` or `engine` is, and return the run.
+
+    `engine` replaces the local process pool (the Dask engine); with a `spool` the results go to
+    disk as they arrive and the run's `policies` is a lazy view of that file (flat memory).
+    """
     started = now()
-    results = []
-    for result in iter_results(checklist, sources, jobs=jobs, limits=limits):
-        results.append(result)
+    limits = limits or Limits()
+    if engine is not None:
+        found = engine(checklist, sources, limits)
+    else:
+        found = iter_results(checklist, sources, jobs=jobs, limits=limits)
+    results: list[PolicyResult] = []
+    for result in found:
+        if spool is not None:
+            spool.append(result)
+        else:
+            results.append(result)
         if progress:
             progress(1)
     info, checks = checklist_info(checklist)
-    return AuditRun(
-        tool_name=TOOL_NAME,
-        tool_version=__version__,
-        checklist=info,
-        checks=checks,
-        command=command,
-        python=platform.python_version(),
-        started_at=started,
-        finished_at=now(),
-        policies=results,
-    )
+    fields: dict[str, Any] = {
+        "tool_name": TOOL_NAME,
+        "tool_version": __version__,
+        "checklist": info,
+        "checks": checks,
+        "command": command,
+        "python": platform.python_version(),
+        "started_at": started,
+        "finished_at": now(),
+    }
+    if spool is not None:
+        # Validation would copy the lazy view into a list: everything in it was validated
+        # when it was parsed back, so skip it.
+        return AuditRun.model_construct(**fields, policies=spool.view())
+    return AuditRun(**fields, policies=results)
 
 
 # Documents per task sent to a worker: large enough to amortise inter-process traffic, small

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shlex
 import sys
@@ -17,13 +18,20 @@ from auditor.audit import Engine, EngineError, InputError, Limits, discover, run
 from auditor.checklist.compiled import Checklist, load_checklist
 from auditor.checklist.loader import ChecklistError
 from auditor.models import AuditRun, Severity, Status
+from auditor.records import final_counts, final_statuses, reviewed_score
 from auditor.reporters import REPORTERS, write_reports
 from auditor.spool import SPOOL_AFTER, Spool
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
 DEFAULT_CHECKLIST = Path("checklists/baseline.yaml")
-STATUS_STYLE = {"PASS": "green", "FAIL": "red", "REVIEW": "yellow", "ERROR": "bright_black"}
+STATUS_STYLE = {
+    "PASS": "green",
+    "FAIL": "red",
+    "REVIEW": "yellow",
+    "ERROR": "bright_black",
+    "N/A": "bright_black",
+}
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -143,6 +151,9 @@ def audit(
     if scheduler is not None and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
     checklist = _load(checklist_path)
+    if "xlsx" in names:
+        # Refuse before the audit, not after it: a workbook open in Excel stays untouched.
+        refuse_if_open(out_dir / SCORECARD)
     try:
         sources = discover(list(paths) or [Path("policies")])
     except InputError as exc:
@@ -237,16 +248,18 @@ def _summary(run: AuditRun) -> None:
     for check in run.checks:
         # Break ids at hyphens so the table fits a terminal without cutting words.
         table.add_column(check.id.replace("-", "-\n"), no_wrap=True)
-    shown = run.policies if len(run.policies) <= 40 else run.policies[:40]
+    shown = list(itertools.islice(run.policies, 40))
     for policy in shown:
-        cells = [policy.id, "—" if policy.score is None else f"{policy.score:.0%}"]
-        for f in policy.findings:
-            cells.append(f"[{STATUS_STYLE[f.status.value]}]{f.status.value}[/]")
+        # Final statuses: what the scorecard shows once reviewers' verdicts are applied.
+        score = reviewed_score(run, policy)
+        cells = [policy.id, "—" if score is None else f"{score:.0%}"]
+        for status in final_statuses(run, policy):
+            cells.append(f"[{STATUS_STYLE[status]}]{status}[/]")
         table.add_row(*cells)
     if len(run.policies) > len(shown):
         table.caption = f"first {len(shown)} of {len(run.policies)} policies"
     out.print(table)
-    counts = run.status_counts()
+    counts = final_counts(run)
     out.print("  ".join(f"[{STATUS_STYLE[k]}]{k} {v}[/]" for k, v in counts.items()))
 
 
@@ -320,6 +333,11 @@ from auditor.eval_cli import eval_command  # noqa: E402  (a late import keeps cl
 
 cli.add_command(eval_command, name="eval")
 
-from auditor.review_cli import prepare_scorecard, review  # noqa: E402  (as above)
+from auditor.review_cli import (  # noqa: E402  (as above)
+    SCORECARD,
+    prepare_scorecard,
+    refuse_if_open,
+    review,
+)
 
 cli.add_command(review)

@@ -97,6 +97,9 @@ class ChecklistInfo(_Frozen):
     version: str = Field(description="Checklist version.")
     path: str = Field(description="Checklist file as given.")
     sha256: str = Field(description="SHA-256 of the checklist file.")
+    review_credit: float = Field(
+        default=0.5, description="Share of a check's weight a REVIEW status earns in the score."
+    )
 
 
 class CheckInfo(_Frozen):
@@ -110,6 +113,36 @@ class CheckInfo(_Frozen):
     weight: float = Field(description="Weight in the score.")
     rules: list[str] = Field(default_factory=list, description="One readable line per rule.")
     status_logic: str = Field(default="", description="The pass/review conditions, readable.")
+
+
+class Verdict(str, enum.Enum):
+    """A reviewer's verdict on a finding (the scorecard's dropdown, in this order)."""
+
+    CONFIRMED = "Confirmed"
+    FALSE_POSITIVE = "False positive"
+    FALSE_NEGATIVE = "False negative"
+    NOT_APPLICABLE = "Not applicable"
+    FOLLOW_UP = "Needs follow-up"
+
+
+class Review(_Frozen):
+    """What a reviewer recorded on one finding; never dropped, only carried or orphaned."""
+
+    finding_id: str = Field(description="Id of the finding the review belongs to.")
+    verdict: Verdict | None = Field(default=None, description="The verdict, if one was chosen.")
+    comment: str = Field(default="", description="Free text, exactly as typed.")
+    reviewer: str = Field(default="", description="Who reviewed.")
+    reviewed_on: str = Field(default="", description="ISO date of the review, or the text typed.")
+    fingerprint: str = Field(
+        default="", description="Evidence fingerprint the review was made against."
+    )
+    stale: bool = Field(
+        default=False, description="The evidence changed since the review: re-check it."
+    )
+    policy_id: str = Field(default="", description="Policy id when last seen.")
+    check_id: str = Field(default="", description="Check id when last seen.")
+    status: str = Field(default="", description="Machine status when last seen.")
+    quote: str = Field(default="", description="Primary evidence when last seen.")
 
 
 class AuditRun(_Frozen):

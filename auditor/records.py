@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from auditor.models import AuditRun, Finding, NearMiss, PolicyResult
+from auditor.models import (
+    AuditRun,
+    Finding,
+    NearMiss,
+    PolicyResult,
+    Review,
+    Status,
+    Verdict,
+)
 
 # (key, header): the finding columns, defined once for every tabular report.
 FINDING_COLUMNS: list[tuple[str, str]] = [
@@ -27,7 +36,23 @@ FINDING_COLUMNS: list[tuple[str, str]] = [
     ("near_misses", "Near misses"),
     ("reason", "Error"),
     ("finding_id", "Finding id"),
+    # Review state, appended so existing CSV columns keep their positions.
+    ("final_status", "Final status"),
+    ("verdict", "Verdict"),
+    ("comment", "Comment"),
+    ("reviewer", "Reviewer"),
+    ("reviewed_on", "Reviewed on"),
+    ("review_state", "Review state"),
+    ("evidence_count", "Evidence count"),
+    ("fingerprint", "Evidence fingerprint"),
+    ("reviewed_fingerprint", "Reviewed fingerprint"),
 ]
+
+# The final status of a finding a reviewer marked "Not applicable": left out of every score.
+NOT_APPLICABLE = "N/A"
+FINAL_STATUSES = (*(s.value for s in Status), NOT_APPLICABLE)
+# Review states: no review, a review of the current evidence, a review of older evidence.
+REVIEW_CURRENT, REVIEW_STALE = "current", "stale"
 
 # Characters that make a spreadsheet read a cell as a formula (with their full-width forms).
 _FORMULA_START = tuple("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
@@ -68,10 +93,83 @@ def format_near_misses(near: list[NearMiss]) -> str:
     return "\n".join(f"line {n.line}: {n.quote} — {n.reason}" for n in near)
 
 
+def evidence_fingerprint(finding: Finding) -> str:
+    """Short hash of what a reviewer judged: the machine status and the quoted sentences
+    (evidence, near misses, error). Lines and offsets are left out, so an edit elsewhere in the
+    policy does not make a review stale; whitespace is normalised for the same reason."""
+    parts = [finding.status.value, finding.reason]
+    parts += [" ".join(e.quote.split()) for e in finding.evidence]
+    parts += ["~" + " ".join(n.quote.split()) for n in finding.near_misses]
+    # surrogatepass: a lone surrogate from a broken file must not break the hash.
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def final_status(finding: Finding, review: Review | None) -> str:
+    """The status reports show: the machine status with the reviewer's verdict applied.
+
+    False positive -> FAIL, False negative -> PASS, Not applicable -> N/A (out of the score);
+    Confirmed, Needs follow-up and no verdict keep the machine status. A stale review still
+    applies (it is flagged for re-check), so a decision is never silently undone.
+    """
+    verdict = review.verdict if review is not None else None
+    if verdict is Verdict.FALSE_POSITIVE:
+        return Status.FAIL.value
+    if verdict is Verdict.FALSE_NEGATIVE:
+        return Status.PASS.value
+    if verdict is Verdict.NOT_APPLICABLE:
+        return NOT_APPLICABLE
+    return finding.status.value
+
+
+def final_statuses(run: AuditRun, policy: PolicyResult) -> list[str]:
+    """Final status of each of the policy's findings, in checklist order."""
+    return [final_status(f, run.reviews.get(f.id)) for f in policy.findings]
+
+
+def reviewed_score(run: AuditRun, policy: PolicyResult) -> float | None:
+    """The policy's weighted score with reviews applied (engine.score on final statuses):
+    PASS 1, REVIEW the checklist's review credit, FAIL 0; ERROR and N/A left out."""
+    finals = final_statuses(run, policy)
+    if finals == [f.status.value for f in policy.findings]:
+        return policy.score  # nothing changed: the engine's own number
+    credit = {"PASS": 1.0, "REVIEW": run.checklist.review_credit, "FAIL": 0.0}
+    weights = {c.id: c.weight for c in run.checks}
+    total = earned = 0.0
+    for finding, status in zip(policy.findings, finals, strict=True):
+        if status in credit:
+            total += weights.get(finding.check_id, 1.0)
+            earned += weights.get(finding.check_id, 1.0) * credit[status]
+    return round(earned / total, 4) if total else None
+
+
+def pass_rate(statuses: Iterable[str]) -> float | None:
+    """Share of PASS among PASS, FAIL and REVIEW (ERROR and N/A are not verdicts on the text)."""
+    counted = [s for s in statuses if s in ("PASS", "FAIL", "REVIEW")]
+    return round(counted.count("PASS") / len(counted), 4) if counted else None
+
+
+def final_counts(run: AuditRun) -> dict[str, int]:
+    """How many findings have each final status."""
+    counts = dict.fromkeys(FINAL_STATUSES, 0)
+    for policy in run.policies:
+        for status in final_statuses(run, policy):
+            counts[status] += 1
+    return counts
+
+
+def review_state(finding: Finding, review: Review | None) -> str:
+    """'' (no review), 'current' or 'stale' (the evidence changed since the review)."""
+    if review is None:
+        return ""
+    return REVIEW_STALE if review.stale else REVIEW_CURRENT
+
+
 def finding_record(run: AuditRun, policy: PolicyResult, finding: Finding) -> dict[str, Any]:
     """The flat record of one finding (primary evidence only)."""
     check = next((c for c in run.checks if c.id == finding.check_id), None)
     first = finding.evidence[0] if finding.evidence else None
+    review = run.reviews.get(finding.id)
+    fingerprint = evidence_fingerprint(finding)
     return {
         "policy_id": policy.id,
         "policy_path": policy.path,
@@ -90,6 +188,16 @@ def finding_record(run: AuditRun, policy: PolicyResult, finding: Finding) -> dic
         "near_misses": format_near_misses(finding.near_misses),
         "reason": finding.reason,
         "finding_id": finding.id,
+        "final_status": final_status(finding, review),
+        "verdict": review.verdict.value if review and review.verdict else "",
+        "comment": review.comment if review else "",
+        "reviewer": review.reviewer if review else "",
+        "reviewed_on": review.reviewed_on if review else "",
+        "review_state": review_state(finding, review),
+        "evidence_count": len(finding.evidence),
+        "fingerprint": fingerprint,
+        # The evidence the review was made against; differs from `fingerprint` when stale.
+        "reviewed_fingerprint": (review.fingerprint or fingerprint) if review else "",
     }
 
 
@@ -100,8 +208,9 @@ def finding_records(run: AuditRun) -> Iterator[dict[str, Any]]:
             yield finding_record(run, policy, finding)
 
 
-def results_document(run: AuditRun) -> dict[str, Any]:
-    """The results.json document (see schemas/results.schema.json)."""
+def results_document(run: AuditRun, *, policies: bool = True) -> dict[str, Any]:
+    """The results.json document (see schemas/results.schema.json); with `policies=False` its
+    "policies" list is left empty, for writers that stream `policy_documents(run)` instead."""
     return {
         "tool": {"name": run.tool_name, "version": run.tool_version},
         "checklist": run.checklist.model_dump(mode="json"),
@@ -111,5 +220,158 @@ def results_document(run: AuditRun) -> dict[str, Any]:
         "command": run.command,
         "python": run.python,
         "counts": run.status_counts(),
-        "policies": [p.model_dump(mode="json") for p in run.policies],
+        "final_counts": final_counts(run),
+        "reviews": {k: v.model_dump(mode="json") for k, v in sorted(run.reviews.items())},
+        "orphaned_reviews": [r.model_dump(mode="json") for r in run.orphaned_reviews],
+        "notes": list(run.notes),
+        "policies": list(policy_documents(run)) if policies else [],
     }
+
+
+def policy_documents(run: AuditRun) -> Iterator[dict[str, Any]]:
+    """The entries of results.json's "policies", one at a time."""
+    for policy in run.policies:
+        yield _policy_document(run, policy)
+
+
+def _policy_document(run: AuditRun, policy: PolicyResult) -> dict[str, Any]:
+    doc = policy.model_dump(mode="json")
+    doc["final_score"] = reviewed_score(run, policy)
+    for finding, record in zip(policy.findings, doc["findings"], strict=True):
+        record["final_status"] = final_status(finding, run.reviews.get(finding.id))
+    return doc
+
+
+def run_from_document(doc: dict[str, Any]) -> AuditRun:
+    """The AuditRun a results.json document was written from (the inverse of
+    results_document), so review commands can rewrite reports without re-auditing."""
+    policies = []
+    for raw in doc["policies"]:
+        policy = {k: v for k, v in raw.items() if k != "final_score"}
+        policy["findings"] = [
+            {k: v for k, v in f.items() if k != "final_status"} for f in raw["findings"]
+        ]
+        policies.append(PolicyResult.model_validate(policy))
+    return AuditRun.model_validate(
+        {
+            "tool_name": doc["tool"]["name"],
+            "tool_version": doc["tool"]["version"],
+            "checklist": doc["checklist"],
+            "checks": doc["checks"],
+            "command": doc.get("command", ""),
+            "python": doc.get("python", ""),
+            "started_at": doc.get("started_at", doc["generated_at"]),
+            "finished_at": doc["generated_at"],
+            "policies": policies,
+            "reviews": doc.get("reviews", {}),
+            "orphaned_reviews": doc.get("orphaned_reviews", []),
+            "notes": doc.get("notes", []),
+        }
+    )
+
+
+# (key, header) of the scorecard's other tables, defined here beside FINDING_COLUMNS.
+EVIDENCE_COLUMNS: list[tuple[str, str]] = [
+    ("finding_id", "Finding id"),
+    ("policy_id", "Policy"),
+    ("check_id", "Check"),
+    ("rank", "Rank"),
+    ("quote", "Evidence"),
+    ("line", "Line"),
+    ("section", "Section"),
+    ("start", "Start"),
+    ("end", "End"),
+    ("terms", "Matched terms"),
+    ("rule", "Rule"),
+]
+CHECK_COLUMNS: list[tuple[str, str]] = [
+    ("id", "Check"),
+    ("title", "Title"),
+    ("description", "Description"),
+    ("regulation", "Regulation"),
+    ("severity", "Severity"),
+    ("weight", "Weight"),
+    ("rules", "Rules"),
+    ("status_logic", "Status logic"),
+]
+POLICY_COLUMNS: list[tuple[str, str]] = [
+    ("policy_id", "Policy"),
+    ("path", "File"),
+    ("sha256", "SHA-256"),
+    ("format", "Format"),
+    ("size", "Size (bytes)"),
+    ("words", "Words"),
+    ("sections", "Sections"),
+    ("title", "Title"),
+    ("source_url", "Source URL"),
+    ("archived", "Archived"),
+    ("warnings", "Load warnings"),
+    ("error", "Error"),
+    ("score", "Machine score"),
+    ("final_score", "Final score"),
+]
+
+
+def evidence_records(run: AuditRun) -> Iterator[dict[str, Any]]:
+    """Every evidence snippet of every finding, ranked 1.. within its finding."""
+    for policy in run.policies:
+        for finding in policy.findings:
+            for rank, ev in enumerate(finding.evidence, start=1):
+                yield {
+                    "finding_id": finding.id,
+                    "policy_id": policy.id,
+                    "check_id": finding.check_id,
+                    "rank": rank,
+                    "quote": ev.quote,
+                    "line": ev.line,
+                    "section": format_section(ev.section),
+                    "start": ev.start,
+                    "end": ev.end,
+                    "terms": ", ".join(ev.terms),
+                    "rule": ev.rule,
+                }
+
+
+def check_records(run: AuditRun) -> Iterator[dict[str, Any]]:
+    """Each check as a record; its rules one per line."""
+    for check in run.checks:
+        yield {
+            "id": check.id,
+            "title": check.title,
+            "description": check.description,
+            "regulation": check.regulation,
+            "severity": check.severity.value,
+            "weight": check.weight,
+            "rules": "\n".join(check.rules),
+            "status_logic": check.status_logic,
+        }
+
+
+def effective_date(policy: PolicyResult) -> str:
+    """The policy's own date: the first extracted value named `date` (the last-updated check)."""
+    for finding in policy.findings:
+        value = finding.extracted.get("date")
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def policy_records(run: AuditRun) -> Iterator[dict[str, Any]]:
+    """Each policy document as a record: what was read, from where, and its scores."""
+    for p in run.policies:
+        yield {
+            "policy_id": p.id,
+            "path": p.path,
+            "sha256": p.sha256,
+            "format": p.format,
+            "size": p.size,
+            "words": p.words,
+            "sections": p.sections,
+            "title": p.title,
+            "source_url": p.metadata.get("source_url", ""),
+            "archived": p.metadata.get("archived", ""),
+            "warnings": "\n".join(p.warnings),
+            "error": p.error,
+            "score": p.score,
+            "final_score": reviewed_score(run, p),
+        }

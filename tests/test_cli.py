@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
 from importlib import resources
 from pathlib import Path
 
@@ -200,3 +202,10 @@ def test_explain_unknown_check(tmp_path: Path) -> None:
     )
     assert code == 2
     assert stderr.startswith("auditor: no check 'nope'")
+
+
+def test_reports_get_the_usual_file_mode(audited: Path) -> None:
+    mask = os.umask(0)
+    os.umask(mask)
+    for name in ("results.json", "findings.csv"):
+        assert stat.S_IMODE((audited / name).stat().st_mode) == 0o666 & ~mask

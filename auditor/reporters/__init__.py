@@ -10,6 +10,7 @@ from pathlib import Path
 from auditor.models import AuditRun
 from auditor.reporters.csv_report import write_csv
 from auditor.reporters.json_report import write_json
+from auditor.reporters.xlsx_report import write_xlsx
 
 Reporter = Callable[[AuditRun, Path], Path]
 
@@ -17,6 +18,7 @@ Reporter = Callable[[AuditRun, Path], Path]
 REPORTERS: dict[str, tuple[str, Reporter]] = {
     "json": ("results.json", write_json),
     "csv": ("findings.csv", write_csv),
+    "xlsx": ("scorecard.xlsx", write_xlsx),
 }
 
 

@@ -17,6 +17,8 @@ def atomic_output(path: Path, mode: str = "w", **kwargs: object) -> Iterator[IO[
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
+        # mkstemp makes the file private (0600); a report gets the usual mode (0666 - umask).
+        os.chmod(tmp, 0o666 & ~_umask())
         with os.fdopen(fd, mode, **kwargs) as stream:  # type: ignore[call-overload]
             yield stream
             stream.flush()
@@ -26,3 +28,9 @@ def atomic_output(path: Path, mode: str = "w", **kwargs: object) -> Iterator[IO[
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import re2
+
 from auditor.document.model import Document, Sentence
+
+_UNANCHORED = re2._Anchor.UNANCHORED
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 class RuleCompileError(Exception):
@@ -53,13 +59,24 @@ class RuleOutput:
 
 
 class Scan:
-    """Per-document cache: each regex leaf runs once over the whole text, hits kept by sentence."""
+    """Per-document cache: each regex leaf runs once over the whole text, hits kept by sentence.
 
-    def __init__(self, document: Document) -> None:
+    The text is encoded to UTF-8 once and every leaf scans those bytes directly (the RE2 wrapper
+    would encode the whole text again for every leaf). With a `LeafRegistry`, one RE2 set pass
+    first tells which leaves match anywhere; the others are not scanned at all.
+    """
+
+    def __init__(self, document: Document, leaves: LeafSet | None = None) -> None:
         self.document = document
         self._starts = [s.start for s in document.sentences]
+        self._ends = [s.start + len(s.text) for s in document.sentences]
         self._cache: dict[int, dict[int, list[tuple[int, int]]]] = {}
         self.extra: dict[Any, Any] = {}  # other per-document results, e.g. extracted values
+        self._data = document.text.encode("utf-8")
+        self._chars = _CharOffsets(document.text, self._data)
+        self._present: frozenset[int] | None = None
+        if leaves is not None:
+            self._present = leaves.present(self._data)
 
     def leaf_hits(self, key: int, regex: Any) -> dict[int, list[tuple[int, int]]]:
         """Spans of `regex` per sentence index, relative to the sentence; computed once per key."""
@@ -67,19 +84,77 @@ class Scan:
         if found is not None:
             return found
         found = {}
-        sentences = self.document.sentences
-        starts = self._starts
-        for m in regex.finditer(self.document.text):
-            start, end = m.start(), m.end()
-            if start == end:
-                continue
-            i = bisect.bisect_right(starts, start) - 1
-            sentence = sentences[i]
-            if end > sentence.start + len(sentence.text):
-                continue  # a match may not run across sentences
-            found.setdefault(i, []).append((start - sentence.start, end - sentence.start))
+        if self._present is None or key in self._present:
+            sentences_start = self._starts
+            sentences_end = self._ends
+            for start, end in self._spans(regex):
+                if start == end:
+                    continue
+                i = bisect.bisect_right(sentences_start, start) - 1
+                if end > sentences_end[i]:
+                    continue  # a match may not run across sentences
+                offset = sentences_start[i]
+                found.setdefault(i, []).append((start - offset, end - offset))
         self._cache[key] = found
         return found
+
+    def _spans(self, regex: Any) -> Iterator[tuple[int, int]]:
+        """Character spans of the non-overlapping matches of `regex` in the text, in order.
+
+        Same matches as `regex.finditer(document.text)`, found on the UTF-8 bytes encoded once.
+        """
+        raw = getattr(regex, "_regexp", None)
+        if raw is None:  # not a google-re2 pattern: use its own finditer
+            for m in regex.finditer(self.document.text):
+                yield m.start(), m.end()
+            return
+        data = self._data
+        pos, endpos = 0, len(data)
+        chars = self._chars
+        while True:
+            span = raw.Match(_UNANCHORED, data, pos, endpos)[0]
+            if span[0] == -1:
+                return
+            yield chars.of(span[0]), chars.of(span[1])
+            if pos == endpos:
+                return
+            if span[1] == pos:  # empty match: step over one character, as finditer does
+                pos += 1
+                while pos < endpos and data[pos] & 0xC0 == 0x80:
+                    pos += 1
+            else:
+                pos = span[1]
+
+
+class LeafSet(Protocol):
+    """What Scan needs from a checklist's leaves: which of them match somewhere in a text."""
+
+    def present(self, data: bytes) -> frozenset[int] | None: ...
+
+
+class _CharOffsets:
+    """Maps UTF-8 byte offsets of a text to character offsets (identity for ASCII text)."""
+
+    __slots__ = ("_ends", "_extra")
+
+    def __init__(self, text: str, data: bytes) -> None:
+        self._ends: list[int] = []  # byte offset just past each non-ASCII character
+        self._extra: list[int] = []  # extra bytes of the non-ASCII characters up to that one
+        if len(data) == len(text):
+            return
+        extra = 0
+        for m in _NON_ASCII.finditer(text):
+            size = len(m.group().encode("utf-8"))
+            self._ends.append(m.start() + extra + size)
+            extra += size - 1
+            self._extra.append(extra)
+
+    def of(self, byte_offset: int) -> int:
+        """Character offset of a byte offset that falls on a character boundary."""
+        if not self._ends:
+            return byte_offset
+        i = bisect.bisect_right(self._ends, byte_offset)
+        return byte_offset - (self._extra[i - 1] if i else 0)
 
 
 class Primitive(Protocol):

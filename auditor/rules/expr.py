@@ -172,6 +172,8 @@ class LeafRegistry:
 
     def __init__(self) -> None:
         self._by_source: dict[str, Leaf] = {}
+        self._set: Any = None
+        self._set_size = -1  # leaves in `_set`; rebuilt if leaves were added since
 
     def leaf(self, source: str, label: str, path: Sequence[str | int]) -> Leaf:
         found = self._by_source.get(source)
@@ -182,6 +184,41 @@ class LeafRegistry:
 
     def __len__(self) -> int:
         return len(self._by_source)
+
+    def present(self, data: bytes) -> frozenset[int] | None:
+        """Keys of the leaves that match somewhere in UTF-8 `data`, in one pass over it; None
+        when that cannot be told (then every leaf must be scanned)."""
+        if self._set_size != len(self._by_source):
+            self._set, self._set_size = _leaf_set(list(self._by_source)), len(self._by_source)
+        if self._set is None:
+            return None
+        keys = self._set.Match(data)
+        # An empty answer is also what RE2 gives when the set's automaton ran out of memory:
+        # never trust it to skip every leaf.
+        return frozenset(keys) if keys else None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # An RE2 set cannot be pickled; a copy rebuilds it on first use.
+        return {"_by_source": self._by_source, "_set": None, "_set_size": -1}
+
+
+def _leaf_set(sources: list[str]) -> Any:
+    """An RE2 set of the sources, index = leaf key; None if RE2 cannot build it."""
+    options = re2.Options()
+    options.log_errors = False
+    options.case_sensitive = False
+    # Every leaf in one automaton: with a small budget its state cache is flushed over and over
+    # and the pass gets ten times slower. The memory is only taken as states are built.
+    options.max_mem = 64 << 20
+    leaf_set = re2.Set.SearchSet(options)
+    try:
+        for key, source in enumerate(sources):
+            if leaf_set.Add(source) != key:
+                return None
+        leaf_set.Compile()
+    except re2.error:
+        return None
+    return leaf_set
 
 
 def compile_expr(raw: Any, path: Sequence[str | int], registry: LeafRegistry) -> Expr:

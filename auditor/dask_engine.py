@@ -1,0 +1,112 @@
+"""Run the audit on a Dask distributed cluster: `auditor audit --engine dask [--scheduler ADDR]`.
+
+The workers run the same per-document function as a local run (`audit_source`) on batches of
+files they read themselves from shared storage (so every worker must see the files at the same
+absolute paths); results stream back to this process, which yields them in input order and
+writes the reports. The compiled checklist is sent to every worker once and reused for every
+document (warm start). Without a scheduler address a local cluster of `workers` processes is
+started and stopped around the run.
+
+Dask is an optional extra: `pip install 'auditor[dask]'`.
+
+Limits: the per-document time budget (`--timeout`) needs the main thread of a process, and Dask
+runs tasks in worker threads, so on this engine only the size budget (`--max-size`) applies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import deque
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from auditor.audit import BATCH, EngineError, Limits, Source, audit_source
+from auditor.checklist.compiled import Checklist
+from auditor.models import PolicyResult
+
+
+def _distributed() -> Any:
+    try:
+        import dask.distributed
+    except ImportError:
+        raise EngineError(
+            "the dask engine needs dask.distributed: pip install 'auditor[dask]'"
+        ) from None
+    return dask.distributed
+
+
+def _work(
+    checklist: Checklist, batch: list[tuple[str, str, str]], limits: Limits
+) -> list[PolicyResult]:
+    """Audit a batch on a worker: (absolute path to read, path as given, policy id) each."""
+    out = []
+    for absolute, given, policy_id in batch:
+        result = audit_source(checklist, Source(Path(absolute), policy_id), limits)
+        if result.path != given:  # report the path as the user gave it, as a local run does
+            result = result.model_copy(update={"path": given})
+        out.append(result)
+    return out
+
+
+class DaskEngine:
+    """An `Engine` (see auditor.audit) backed by a Dask cluster."""
+
+    def __init__(
+        self, scheduler: str | None = None, workers: int = 1, window: int | None = None
+    ) -> None:
+        _distributed()  # fail now, before any document is read, if Dask is missing
+        self.scheduler = scheduler
+        self.workers = workers
+        # Batches in flight at once: enough to keep every worker busy while results are
+        # written, few enough that memory stays flat however many documents there are.
+        self.window = window
+
+    @contextlib.contextmanager
+    def _client(self) -> Iterator[Any]:
+        distributed = _distributed()
+        if self.scheduler:
+            try:
+                client = distributed.Client(self.scheduler, timeout="30s")
+            except (OSError, TimeoutError) as exc:
+                raise EngineError(
+                    f"cannot reach the Dask scheduler {self.scheduler}: {exc}"
+                ) from None
+            with client:
+                yield client
+            return
+        with (
+            distributed.LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",  # any free port: never clash with another cluster
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
+            yield client
+
+    def __call__(
+        self, checklist: Checklist, sources: Sequence[Source], limits: Limits
+    ) -> Iterator[PolicyResult]:
+        """Results in input order."""
+        batches = [
+            [(str(s.path.absolute()), str(s.path), s.policy_id) for s in sources[i : i + BATCH]]
+            for i in range(0, len(sources), BATCH)
+        ]
+        if not batches:
+            return
+        with self._client() as client:
+            cores = sum(client.nthreads().values()) or self.workers
+            window = self.window or max(4, cores * 4)
+            # One copy of the compiled checklist per worker, deserialised once and kept.
+            (shared,) = client.scatter([checklist], broadcast=True, hash=False)
+            pending = deque(batches)
+            inflight: deque[Any] = deque()
+            while pending or inflight:
+                while pending and len(inflight) < window:
+                    batch = pending.popleft()
+                    inflight.append(client.submit(_work, shared, batch, limits, pure=False))
+                future = inflight.popleft()
+                yield from future.result()
+                future.release()

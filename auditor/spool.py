@@ -1,0 +1,116 @@
+"""Results spooled to disk as they arrive, read back lazily: flat memory for big runs.
+
+A `Spool` appends each PolicyResult as one JSON line to a hidden temporary file in the output
+folder; `Spool.view()` is a read-only `Sequence[PolicyResult]` over that file, which every
+reporter can iterate as often as it needs (each pass reads the file again, one line at a time),
+so an audit of 100,000 policies never holds more than one policy's result in memory. The file
+is removed when the spool is closed, whether the run succeeded or not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import tempfile
+from array import array
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import overload
+
+from auditor.models import PolicyResult
+
+SPOOL_AFTER = 1000
+"""Runs with more documents than this spool their results instead of keeping them in memory."""
+
+
+class Spool:
+    """Append-only JSON Lines file of PolicyResults; use as a context manager."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".results.", suffix=".spool.jsonl", dir=folder)
+        self.path = Path(name)
+        self._file = os.fdopen(fd, "w+b")
+        # Offset of each line: 8 bytes per policy, so a view can also index and slice.
+        self._offsets = array("q")
+
+    def append(self, result: PolicyResult) -> None:
+        """Write one result at the end of the file."""
+        self._offsets.append(self._file.tell())
+        self._file.write(result.model_dump_json().encode("utf-8") + b"\n")
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def view(self) -> SpooledResults:
+        """A lazy sequence of everything appended so far."""
+        self._file.flush()
+        return SpooledResults(self.path, self._offsets[:])
+
+    def close(self) -> None:
+        """Close and delete the file."""
+        self._file.close()
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class SpooledResults(Sequence[PolicyResult]):
+    """Read-only view of a spool file: each access parses the lines it needs."""
+
+    def __init__(self, path: Path, offsets: array[int]) -> None:
+        self._path = path
+        self._offsets = offsets
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def __iter__(self) -> Iterator[PolicyResult]:
+        count = len(self._offsets)
+        if not count:
+            return
+        with self._path.open("rb") as f:
+            for line in itertools.islice(f, count):  # lines appended after the view: not ours
+                yield PolicyResult.model_validate_json(line)
+
+    @overload
+    def __getitem__(self, index: int) -> PolicyResult: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[PolicyResult]: ...
+
+    def __getitem__(self, index: int | slice) -> PolicyResult | list[PolicyResult]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            if start >= stop:
+                return []
+            with self._path.open("rb") as f:  # one seek, then the lines in order
+                f.seek(self._offsets[start])
+                return [
+                    PolicyResult.model_validate_json(line)
+                    for line in itertools.islice(f, stop - start)
+                ]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("spooled result index out of range")
+        with self._path.open("rb") as f:
+            f.seek(self._offsets[index])
+            return PolicyResult.model_validate_json(f.readline())
+
+    def __repr__(self) -> str:
+        return f"SpooledResults({len(self)} results in {self._path.name})"

@@ -1,0 +1,152 @@
+"""--jobs and the results spool: the same results, in the same order, whatever N is."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import auditor.checklist.compiled as compiled
+import auditor.cli as cli_module
+from auditor.audit import BATCH, Source, discover, run_audit
+from auditor.checklist.compiled import Checklist, load_checklist
+from auditor.cli import cli
+from auditor.models import PolicyResult
+from auditor.spool import Spool
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "checklists" / "baseline.yaml"
+CORPUS = ROOT / "bench" / "corpus"
+# Real policies of every format, more than three batches so every worker gets several.
+PATHS = [ROOT / "policies", CORPUS / "md", CORPUS / "html"]
+# For the CLI runs: fewer files, still more than one batch.
+CLI_PATHS = [ROOT / "policies", CORPUS / "html"]
+
+
+@pytest.fixture(scope="module")
+def checklist() -> Checklist:
+    return load_checklist(BASELINE)
+
+
+@pytest.fixture(scope="module")
+def sources() -> list[Source]:
+    found = discover(PATHS)
+    # Every HTML page, the sample policies and enough markdown for 2+ batches per worker.
+    picked = [s for s in found if not s.policy_id.startswith("md/")] + [
+        s for s in found if s.policy_id.startswith("md/")
+    ][: 4 * BATCH]
+    assert len(picked) > 4 * BATCH
+    return sorted(picked, key=lambda s: s.policy_id)
+
+
+@pytest.fixture(scope="module")
+def serial(checklist: Checklist, sources: list[Source]) -> list[PolicyResult]:
+    return list(run_audit(checklist, sources, jobs=1).policies)
+
+
+def _strip_times(doc: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in doc.items() if k not in ("generated_at", "started_at", "command")}
+
+
+def test_two_jobs_give_the_same_results_in_the_same_order(
+    checklist: Checklist, sources: list[Source], serial: list[PolicyResult]
+) -> None:
+    parallel = list(run_audit(checklist, sources, jobs=2).policies)
+    assert [p.id for p in parallel] == [s.policy_id for s in sources]
+    assert parallel == serial
+
+
+def test_more_jobs_than_cores_changes_nothing(
+    checklist: Checklist, sources: list[Source], serial: list[PolicyResult]
+) -> None:
+    assert list(run_audit(checklist, sources[:40], jobs=5).policies) == serial[:40]
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="counts calls through fork"
+)
+def test_checklist_compiles_once_per_worker_not_per_document(
+    checklist: Checklist,
+    sources: list[Source],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    log = tmp_path / "compiles.log"
+    original = compiled.compile_checklist
+
+    def counting(*args: object, **kwargs: object) -> Checklist:
+        with log.open("a") as f:  # workers are other processes: count through a file
+            f.write("compiled\n")
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(compiled, "compile_checklist", counting)
+    run = run_audit(checklist, sources, jobs=2)
+    assert len(run.policies) == len(sources)
+    assert log.read_text().count("compiled") == 2
+
+
+def test_spooled_run_equals_the_in_memory_run(
+    checklist: Checklist,
+    sources: list[Source],
+    serial: list[PolicyResult],
+    tmp_path: Path,
+) -> None:
+    with Spool(tmp_path) as spool:
+        run = run_audit(checklist, sources, jobs=2, spool=spool)
+        view = run.policies
+        assert len(view) == len(serial)
+        assert list(view) == serial
+        assert list(view) == serial  # a reporter may read it again
+        assert view[0] == serial[0] and view[-1] == serial[-1]
+        assert view[3:7] == serial[3:7] and view[::50] == serial[::50]
+        assert run.status_counts() == run.model_copy(update={"policies": serial}).status_counts()
+        with pytest.raises(IndexError):
+            view[len(serial)]
+        spool_file = spool.path
+        assert spool_file.parent == tmp_path and spool_file.name.startswith(".")
+    assert not spool_file.exists()
+
+
+def test_an_empty_spool_reads_as_no_results(tmp_path: Path) -> None:
+    with Spool(tmp_path) as spool:
+        view = spool.view()
+        assert len(view) == 0 and list(view) == [] and view[0:3] == []
+
+
+def _audit(out: Path, *args: str) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["audit", *map(str, CLI_PATHS), "--checklist", str(BASELINE), "--out", str(out), "-q"]
+        + ["--format", "json,csv", *args],
+    )
+    assert result.exit_code in (0, 1), result.output
+
+
+@pytest.fixture(scope="module")
+def cli_serial(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("serial")
+    _audit(out, "--jobs", "1")
+    return out
+
+
+def test_cli_reports_are_identical_for_any_jobs(cli_serial: Path, tmp_path: Path) -> None:
+    _audit(tmp_path, "--jobs", "2")
+    assert (tmp_path / "findings.csv").read_bytes() == (cli_serial / "findings.csv").read_bytes()
+    one = json.loads((cli_serial / "results.json").read_text("utf-8"))
+    two = json.loads((tmp_path / "results.json").read_text("utf-8"))
+    assert _strip_times(one) == _strip_times(two)
+
+
+def test_cli_spools_big_runs_with_identical_reports(
+    cli_serial: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli_module, "SPOOL_AFTER", 2)  # every run here counts as big
+    _audit(tmp_path, "--jobs", "2")
+    assert (tmp_path / "findings.csv").read_bytes() == (cli_serial / "findings.csv").read_bytes()
+    one = json.loads((cli_serial / "results.json").read_text("utf-8"))
+    two = json.loads((tmp_path / "results.json").read_text("utf-8"))
+    assert _strip_times(one) == _strip_times(two)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.csv", "results.json"]
