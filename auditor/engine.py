@@ -73,9 +73,12 @@ def _evidence(
             if rule_id not in support[hit.sentence]:
                 support[hit.sentence].append(rule_id)
             spans.setdefault(hit.sentence, []).extend(hit.spans)
-    # Most supporting rules first; a body sentence before a bare heading; then document order.
     headings = {i for i in support if document.sentences[i].kind is BlockKind.HEADING}
-    ranked = sorted(support, key=lambda i: (-len(support[i]), i in headings, i))[:MAX_EVIDENCE]
+    matched = {i: sum(b - a for a, b in set(spans[i])) for i in support}
+    # Most supporting rules first; a body sentence before a bare heading; then the sentence
+    # that matches more of the rules' words; then document order.
+    ranked = sorted(support, key=lambda i: (-len(support[i]), i in headings, -matched[i], i))
+    ranked = ranked[:MAX_EVIDENCE]
     out = []
     for i in ranked:
         s = document.sentences[i]
