@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -58,6 +59,16 @@ def read_outputs(out: Path) -> tuple[dict[str, str], int]:
     statuses = {f["id"]: f["status"] for p in results["policies"] for f in p["findings"]}
     with (out / "findings.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = sum(1 for _ in csv.DictReader(f))
+    # The scorecard opens and lists the same findings (its hidden id column).
+    workbook = openpyxl.load_workbook(out / "scorecard.xlsx", read_only=True)
+    try:
+        sheet = workbook["Findings"]
+        header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+        id_col = header.index("Finding id")
+        ids = {row[id_col] for row in sheet.iter_rows(min_row=2, values_only=True) if row[id_col]}
+    finally:
+        workbook.close()
+    assert ids == set(statuses)
     return statuses, rows
 
 
