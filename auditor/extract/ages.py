@@ -31,6 +31,10 @@ from dataclasses import dataclass
 from auditor.extract.base import ValueMatch, resolve_overlaps
 from auditor.extract.numbers import NUMBER_RE, word_to_int
 
+# Every age holds a number, in digits or words: a text without one holds no age, so callers
+# may skip it (see rules/extract.py). Keep it true.
+CANDIDATE = re.compile(rf"\b{NUMBER_RE}|[0-9]", re.IGNORECASE)
+
 _MIN_AGE, _MAX_AGE = 1, 25
 
 _NUM = (

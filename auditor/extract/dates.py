@@ -28,6 +28,10 @@ import re
 
 from auditor.extract.base import ValueMatch, resolve_overlaps
 
+# Every date this module reads holds at least two digits in a row (the year): a text without
+# them cannot hold a date, so callers may skip it (see rules/extract.py). Keep it true.
+CANDIDATE = re.compile(r"[0-9]{2}")
+
 _MONTHS: dict[int, tuple[str, ...]] = {
     1: ("january", "jan", "janvier", "janv", "januar", "jänner", "jaenner", "enero", "gennaio",
         "januari", "janeiro"),

@@ -23,6 +23,10 @@ import phonenumbers
 
 from auditor.extract.base import ValueMatch, resolve_overlaps
 
+# Every number this module reads holds a digit (vanity numbers too: "1-800-FLOWERS"): a text
+# without one holds no phone number, so callers may skip it (see rules/extract.py).
+CANDIDATE = re.compile(r"[0-9]")
+
 _LABEL_WINDOW = 25
 # The last label in the window decides; "F:" and "T:" are case-sensitive labels.
 _LABEL = re.compile(

@@ -34,6 +34,10 @@ from dataclasses import dataclass
 
 from auditor.extract.base import ValueMatch
 
+# Every strong part holds a digit, except an Irish county ("Co. Kildare"): a stretch of text
+# without either holds no address, so callers may skip it (see rules/extract.py). Keep it true.
+CANDIDATE = re.compile(r"[0-9]|\bCo\.?[ \t]")
+
 _US_STATE_CODES = (
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
     "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",

@@ -17,6 +17,9 @@ from auditor.extract.base import ValueMatch
 # markdown they delimit link text.
 _URL = re.compile(r"\b(?:https?://|(?<![\w./:@-])www\.)[^\s<>\"'`{}|^\[\]]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"*_~"
+# Every URL this module reads holds one of these: a text without them holds none, so callers
+# may skip it (see rules/extract.py). Keep it true.
+CANDIDATE = re.compile(r"https?://|www\.", re.IGNORECASE)
 _PAIRS = {")": "(", "]": "["}
 _ESCAPE = re.compile(r"\\([\\_*\[\]()#+.!-])")
 
