@@ -55,7 +55,7 @@ def make_cases(folder: Path) -> dict[str, tuple[str, str]]:
             b"<script>var a = 'We use SSL.';</script><style>p{x:'We use SSL.'}</style>" * 2000
         )
         + b"<p>Nothing to see.</p>",
-        "long-line.md": b"lorem ipsum dolor sit amet " * 12_000 + SSL.encode(),
+        "long-line.md": b"lorem ipsum dolor sit amet " * 190_000 + SSL.encode(),  # one 5 MB line
         "dir with spaces/politique de confidentialit\u00e9.md".encode().decode(): SSL.encode(),
     }
     for name, data in files.items():
