@@ -17,6 +17,7 @@ from auditor import __version__
 from auditor.audit import Engine, EngineError, InputError, Limits, discover, run_audit
 from auditor.checklist.compiled import Checklist, load_checklist
 from auditor.checklist.loader import ChecklistError
+from auditor.cli_options import checklist_option
 from auditor.models import AuditRun, Severity, Status
 from auditor.records import final_counts, final_statuses, reviewed_score
 from auditor.reporters import REPORTERS, write_reports
@@ -24,7 +25,6 @@ from auditor.spool import SPOOL_AFTER, Spool
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
-DEFAULT_CHECKLIST = Path("checklists/baseline.yaml")
 STATUS_STYLE = {
     "PASS": "green",
     "FAIL": "red",
@@ -66,14 +66,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--checklist",
-    "checklist_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CHECKLIST,
-    show_default=True,
-    help="Checklist file (YAML or JSON).",
-)
+@checklist_option
 @click.option(
     "--out",
     "out_dir",
@@ -281,13 +274,7 @@ def validate(files: tuple[Path, ...]) -> None:
 
 
 @cli.command()
-@click.option(
-    "--checklist",
-    "checklist_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CHECKLIST,
-    show_default=True,
-)
+@checklist_option
 def checks(checklist_path: Path) -> None:
     """List the checks of a checklist."""
     checklist = _load(checklist_path)
@@ -303,13 +290,7 @@ def checks(checklist_path: Path) -> None:
 @cli.command()
 @click.argument("policy", type=click.Path(path_type=Path))
 @click.option("--check", "check_id", required=True, help="Id of the check to explain.")
-@click.option(
-    "--checklist",
-    "checklist_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CHECKLIST,
-    show_default=True,
-)
+@checklist_option
 def explain(policy: Path, check_id: str, checklist_path: Path) -> None:
     """Show, for one POLICY, every candidate sentence and what each rule decided on it."""
     from auditor.explain import explain_check

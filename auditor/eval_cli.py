@@ -15,6 +15,7 @@ import click
 
 from auditor.checklist.compiled import Checklist, load_checklist
 from auditor.checklist.loader import ChecklistError
+from auditor.cli_options import checklist_option
 from auditor.evaluate import (
     CHANNELS,
     STATUSES,
@@ -28,7 +29,6 @@ from auditor.evaluate import (
 from auditor.reporters.atomic import atomic_output
 
 EXIT_OK, EXIT_BELOW, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
-DEFAULT_CHECKLIST = Path("checklists/baseline.yaml")
 
 
 def _pct(x: float | None) -> str:
@@ -234,14 +234,7 @@ def _load(path: Path) -> Checklist:
     help="Rewrite a label path prefix before joining it to --root, e.g. "
     "corpus/=bench/corpus/ (repeatable; the first match wins).",
 )
-@click.option(
-    "--checklist",
-    "checklist_path",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_CHECKLIST,
-    show_default=True,
-    help="Checklist file (YAML or JSON).",
-)
+@checklist_option
 @click.option(
     "--json",
     "json_path",
