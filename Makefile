@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: audit test lint check clean docs fuzz reliability
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,dask]'
 	touch $(STAMP)
 
 audit: $(STAMP)
