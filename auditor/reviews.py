@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from auditor.models import AuditRun, Review, Verdict
+from auditor.models import AuditRun, Finding, PolicyResult, Review, Verdict
 from auditor.records import FINDING_COLUMNS, REVIEW_STALE, evidence_fingerprint
 
 # The workbook contract between the xlsx reporter (writer) and this module (reader).
@@ -90,11 +90,22 @@ def merge_reviews(run: AuditRun, reviews: Iterable[Review]) -> AuditRun:
     evidence fingerprint; a review without a fingerprint is taken as made on the current
     evidence. A review whose finding is gone is orphaned, in the order given.
     """
-    findings = {f.id: (p, f) for p in run.policies for f in p.findings}
     by_id: dict[str, Review] = {}
     for review in reviews:
         if has_content(review):
             by_id[review.finding_id] = review
+    # One streaming pass that keeps only the reviewed findings: a run of 100,000 policies
+    # (spooled to disk) must not be loaded whole to attach a handful of reviews.
+    findings: dict[str, tuple[PolicyResult, Finding]] = {}
+    order: dict[str, int] = {}
+    position = 0
+    if by_id:
+        for p in run.policies:
+            for f in p.findings:
+                if f.id in by_id:
+                    findings[f.id] = (p, f)
+                    order[f.id] = position
+                position += 1
     attached: dict[str, Review] = {}
     orphaned: list[Review] = []
     for finding_id, review in by_id.items():
@@ -114,7 +125,6 @@ def merge_reviews(run: AuditRun, reviews: Iterable[Review]) -> AuditRun:
                 "quote": finding.evidence[0].quote if finding.evidence else "",
             }
         )
-    order = {fid: i for i, fid in enumerate(findings)}
     ordered = dict(sorted(attached.items(), key=lambda kv: order[kv[0]]))
     return run.model_copy(update={"reviews": ordered, "orphaned_reviews": orphaned})
 
