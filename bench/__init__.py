@@ -1,0 +1,1 @@
+"""Benchmark harness for `auditor audit` (not a test suite): see bench/run.py."""
