@@ -15,9 +15,9 @@ from rich.table import Table
 
 from auditor import __version__
 from auditor.audit import Engine, EngineError, InputError, Limits, discover, run_audit
-from auditor.checklist.compiled import Checklist, load_checklist
+from auditor.checklist.compiled import load_checklist
 from auditor.checklist.loader import ChecklistError
-from auditor.cli_options import checklist_option
+from auditor.cli_options import checklist_option, load_or_exit
 from auditor.models import AuditRun, Severity, Status
 from auditor.records import final_counts, final_statuses, reviewed_score
 from auditor.reporters import REPORTERS, write_reports
@@ -37,15 +37,6 @@ err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 if not out.is_terminal:  # piped or logged: 80 columns would fold every policy name
     out.width = max(out.width, 140)
-
-
-def _load(path: Path) -> Checklist:
-    try:
-        return load_checklist(path)
-    except ChecklistError as exc:
-        for line in exc.lines:
-            click.echo(line, err=True)
-        sys.exit(EXIT_USAGE)
 
 
 def _formats(value: str) -> list[str]:
@@ -143,7 +134,7 @@ def audit(
     names = _formats(formats)
     if scheduler is not None and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
-    checklist = _load(checklist_path)
+    checklist = load_or_exit(checklist_path)
     if "xlsx" in names:
         # Refuse before the audit, not after it: a workbook open in Excel stays untouched.
         refuse_if_open(out_dir / SCORECARD)
@@ -277,7 +268,7 @@ def validate(files: tuple[Path, ...]) -> None:
 @checklist_option
 def checks(checklist_path: Path) -> None:
     """List the checks of a checklist."""
-    checklist = _load(checklist_path)
+    checklist = load_or_exit(checklist_path)
     table = Table(title=f"{checklist.spec.title} {checklist.spec.version}", title_justify="left")
     for column in ("id", "title", "severity", "weight", "regulation"):
         table.add_column(column, overflow="fold")
@@ -295,7 +286,7 @@ def explain(policy: Path, check_id: str, checklist_path: Path) -> None:
     """Show, for one POLICY, every candidate sentence and what each rule decided on it."""
     from auditor.explain import explain_check
 
-    checklist = _load(checklist_path)
+    checklist = load_or_exit(checklist_path)
     check = checklist.check(check_id)
     if check is None:
         known = ", ".join(c.spec.id for c in checklist.checks)

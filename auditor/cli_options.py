@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
+
+from auditor.checklist.compiled import Checklist, load_checklist
+from auditor.checklist.loader import ChecklistError
 
 DEFAULT_CHECKLIST = Path("checklists/baseline.yaml")
 
@@ -17,3 +21,13 @@ checklist_option = click.option(
     help="Checklist file (YAML or JSON).",
 )
 """The --checklist option of every command that reads a checklist."""
+
+
+def load_or_exit(path: Path) -> Checklist:
+    """Load a checklist, or print its problems one per line and exit 2 (nothing is written)."""
+    try:
+        return load_checklist(path)
+    except ChecklistError as exc:
+        for line in exc.lines:
+            click.echo(line, err=True)
+        sys.exit(2)

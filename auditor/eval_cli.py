@@ -13,9 +13,7 @@ from typing import Any
 
 import click
 
-from auditor.checklist.compiled import Checklist, load_checklist
-from auditor.checklist.loader import ChecklistError
-from auditor.cli_options import checklist_option
+from auditor.cli_options import checklist_option, load_or_exit
 from auditor.evaluate import (
     CHANNELS,
     STATUSES,
@@ -207,15 +205,6 @@ def below(report: EvalReport, floor: float) -> list[str]:
     return low
 
 
-def _load(path: Path) -> Checklist:
-    try:
-        return load_checklist(path)
-    except ChecklistError as exc:
-        for line in exc.lines:
-            click.echo(line, err=True)
-        sys.exit(EXIT_USAGE)
-
-
 @click.command()
 @click.argument("labels_path", metavar="LABELS", type=click.Path(path_type=Path))
 @click.option(
@@ -261,7 +250,7 @@ def eval_command(
     fail_under: float | None,
 ) -> None:
     """Audit the documents labelled in LABELS and compare every verdict with its label."""
-    checklist = _load(checklist_path)
+    checklist = load_or_exit(checklist_path)
     try:
         labels = load_labels(labels_path)
         report = evaluate(checklist, labels, root, parse_maps(maps), labels_name=str(labels_path))
