@@ -309,26 +309,30 @@ def markdown(results: dict[str, Any]) -> str:
                 f"| {run['cpu']:.0f} | {run.get('other_cpu', 0):.0f} "
                 f"| {grep:.3f} | {run['wall'] / grep:,.0f}x |"
             )
-    lines += [
-        "",
-        "Stages (`--jobs 1`, seconds; load = read + decode + parse; parse and segment are part "
-        "of load, shown apart):",
-        "",
-        "| corpus | read | decode | parse | segment | load | evaluate | "
-        + " | ".join(f"write {f}" for f in results["formats"])
-        + " | whole audit |",
-        "|---|" + "---:|" * (7 + len(results["formats"])),
+    staged = [
+        (corpus, run)
+        for corpus in results["corpora"]
+        for run in corpus["runs"]
+        if run["jobs"] == 1 and not run["extra"]
     ]
-    for corpus in results["corpora"]:
-        for run in corpus["runs"]:
-            if run["jobs"] != 1 or run["extra"]:
-                continue
-            s = run["stages"]
-            cells = [f"{s.get(k, 0):.2f}" for k in ("read", "decode", "parse", "segment", "load")]
-            cells.append(f"{s.get('evaluate', 0):.2f}")
-            cells += [f"{s.get('write ' + f, 0):.2f}" for f in results["formats"]]
-            cells.append(f"{s.get('audit', 0) + s.get('write', 0):.2f}")
-            lines.append(f"| {corpus['name']} | " + " | ".join(cells) + " |")
+    if staged:
+        lines += [
+            "",
+            "Stages (`--jobs 1`, seconds; load = read + decode + parse; parse and segment are "
+            "part of load, shown apart):",
+            "",
+            "| corpus | read | decode | parse | segment | load | evaluate | "
+            + " | ".join(f"write {f}" for f in results["formats"])
+            + " | whole audit |",
+            "|---|" + "---:|" * (7 + len(results["formats"])),
+        ]
+    for corpus, run in staged:
+        s = run["stages"]
+        cells = [f"{s.get(k, 0):.2f}" for k in ("read", "decode", "parse", "segment", "load")]
+        cells.append(f"{s.get('evaluate', 0):.2f}")
+        cells += [f"{s.get('write ' + f, 0):.2f}" for f in results["formats"]]
+        cells.append(f"{s.get('audit', 0) + s.get('write', 0):.2f}")
+        lines.append(f"| {corpus['name']} | " + " | ".join(cells) + " |")
     lines += [
         "",
         "Audit and reports, every run (seconds, in the main process):",
