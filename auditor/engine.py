@@ -53,6 +53,17 @@ def run_rules(check: CompiledCheck, scan: Scan) -> dict[str, RuleOutput]:
     return outputs
 
 
+def _citation(document: Document, sentence: Sentence) -> dict[str, Any]:
+    """Where a cited sentence stands: the fields Evidence and NearMiss share."""
+    return {
+        "quote": document.quote(sentence),
+        "line": sentence.line,
+        "section": list(sentence.section),
+        "start": sentence.src_start,
+        "end": sentence.src_end,
+    }
+
+
 def _terms(sentence: Sentence, spans: list[tuple[int, int]]) -> list[str]:
     seen: list[str] = []
     for a, b in sorted(set(spans)):
@@ -84,11 +95,7 @@ def _evidence(
         s = document.sentences[i]
         out.append(
             Evidence(
-                quote=document.quote(s),
-                line=s.line,
-                section=list(s.section),
-                start=s.src_start,
-                end=s.src_end,
+                **_citation(document, s),
                 terms=_terms(s, spans[i]),
                 rule=support[i][0],
             )
@@ -133,11 +140,7 @@ def _near_misses(
         s = document.sentences[i]
         misses.append(
             NearMiss(
-                quote=document.quote(s),
-                line=s.line,
-                section=list(s.section),
-                start=s.src_start,
-                end=s.src_end,
+                **_citation(document, s),
                 reason="; ".join(parts),
             )
         )

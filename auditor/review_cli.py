@@ -168,14 +168,7 @@ def _prepare(
 # --- auditor review ... --------------------------------------------------------------------
 
 
-@click.group()
-def review() -> None:
-    """Move reviewer verdicts between the scorecard and a JSON or CSV file."""
-
-
-@review.command("export")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+_out_option = click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -183,6 +176,16 @@ def review() -> None:
     show_default=True,
     help="Folder of the reports.",
 )
+
+
+@click.group()
+def review() -> None:
+    """Move reviewer verdicts between the scorecard and a JSON or CSV file."""
+
+
+@review.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_out_option
 def export_reviews(file: Path, out_dir: Path) -> None:
     """Write every review (carried and orphaned) to FILE: .json, or CSV for any other suffix."""
     try:
@@ -198,14 +201,7 @@ def export_reviews(file: Path, out_dir: Path) -> None:
 
 @review.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Folder of the reports.",
-)
+@_out_option
 def import_reviews(file: Path, out_dir: Path) -> None:
     """Merge the reviews in FILE into the last audit's reports (FILE wins for a finding both
     have) and rewrite them: the scorecard, results.json and, if present, findings.csv."""
