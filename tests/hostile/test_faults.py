@@ -169,6 +169,11 @@ def test_read_only_output_folder_is_a_clear_error(
         policy = base / "p.md"
         shutil.copy(ROOT / "policies" / "strongmail.com_2007-12-26.md", policy)
         policy.chmod(0o644)
+        # The unprivileged child reads its inputs from here: a clone in a private folder
+        # (mktemp -d is 0700) would otherwise be unreadable to it.
+        checklist = base / "baseline.yaml"
+        shutil.copy(CHECKLIST, checklist)
+        checklist.chmod(0o644)
         out = base / "out"
         shutil.copytree(prev_out, out)
         out.chmod(0o555)
@@ -183,7 +188,15 @@ def test_read_only_output_folder_is_a_clear_error(
                     os.setuid(65534)
                 result = CliRunner().invoke(
                     cli,
-                    ["audit", str(policy), "--checklist", CHECKLIST, "--out", str(out), "--quiet"],
+                    [
+                        "audit",
+                        str(policy),
+                        "--checklist",
+                        str(checklist),
+                        "--out",
+                        str(out),
+                        "--quiet",
+                    ],
                 )
                 os.write(write, json.dumps([result.exit_code, result.stderr]).encode())
                 code = 0
