@@ -6,6 +6,7 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from auditor.document.blocks import Block, BlockKind, Link
 from auditor.document.segment import split_sentences
@@ -72,7 +73,13 @@ class LineMap:
     """Maps source offsets to 1-based line numbers (\\n, \\r\\n and \\r all end a line)."""
 
     def __init__(self, source: str) -> None:
-        self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(source)]
+        if "\r" in source:
+            self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(source)]
+        else:
+            # Only \n: each line starts one past the end of the one before. Summing the lengths
+            # of split() in C is twice as fast as a match object per line.
+            ends = accumulate(map((1).__add__, map(len, source.split("\n"))), initial=0)
+            self._starts = list(ends)[:-1]  # the last sum is one past the end of the source
 
     def line(self, offset: int) -> int:
         """1-based line holding the character at `offset`."""
@@ -86,33 +93,39 @@ def build_sentences(
 ) -> tuple[list[Sentence], str]:
     """Split blocks into sentences with heading paths, lines and source offsets; `widen` grows
     each source span over markup around it."""
-    lines = LineMap(source)
+    line_of = LineMap(source).line
     path: list[tuple[int, str]] = []  # (level, heading text)
+    section: tuple[str, ...] = ()
     sentences: list[Sentence] = []
     parts: list[str] = []
     cursor = 0
     for block_index, block in enumerate(blocks):
         if block.kind is BlockKind.META:
             continue
+        block_text = block.text
         if block.kind is BlockKind.HEADING:
             while path and path[-1][0] >= block.level:
                 path.pop()
-            path.append((block.level, block.text))
-            spans = [(0, len(block.text))]  # a heading is one unit, whatever its punctuation
+            path.append((block.level, block_text))
+            section = tuple(text for _, text in path)
+            spans = [(0, len(block_text))]  # a heading is one unit, whatever its punctuation
         else:
-            spans = split_sentences(block.text)
-        section = tuple(text for _, text in path)
+            spans = split_sentences(block_text)
         for start, end in spans:
-            text = block.text[start:end]
+            text = block_text[start:end]
             src_start, src_end = block.source_span(start, end)
             if source[src_end - 1] == "&" and (entity := _ENTITY.match(source, src_end - 1)):
                 src_end = entity.end()  # a decoded entity maps to its '&': cite it whole
             if widen is not None:
                 src_start, src_end = widen(source, src_start, src_end)
-            links = tuple(
-                Link(max(link.start, start) - start, min(link.end, end) - start, link.target)
-                for link in block.links
-                if link.start < end and link.end > start
+            links = (
+                tuple(
+                    Link(max(link.start, start) - start, min(link.end, end) - start, link.target)
+                    for link in block.links
+                    if link.start < end and link.end > start
+                )
+                if block.links
+                else ()
             )
             sentences.append(
                 Sentence(
@@ -121,7 +134,7 @@ def build_sentences(
                     start=cursor,
                     src_start=src_start,
                     src_end=src_end,
-                    line=lines.line(src_start),
+                    line=line_of(src_start),
                     section=section,
                     block=block_index,
                     kind=block.kind,

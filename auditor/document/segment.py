@@ -47,9 +47,13 @@ _CLOSERS = "\"'\u201d\u2019)]}\u00bb\u203a"  # right quotes, guillemets
 # Opening quotes and brackets that may precede the first word of a sentence (or token).
 _OPENERS = "\"'\u201c\u2018([{\u00ab\u2039\u00bf\u00a1"  # left quotes, guillemets, ¿ ¡
 
-# Lookbehind so a match can only start at the first terminator of a run: without it a long run of
-# terminators not followed by a space would be retried from every position (quadratic time).
-_CANDIDATE = re.compile(r"(?<![.?!…])[.?!…]+([" + re.escape(_CLOSERS) + r"]*)(?=\s|\Z|[A-Z][a-z])")
+# The lookbehind lets a match start only at the first terminator of a run: without it a long run
+# of terminators not followed by a space would be retried from every position (quadratic time).
+# It follows the first terminator rather than preceding it so that the pattern opens with a
+# character class, which `re` uses to skip straight to the next terminator (three times faster).
+_CANDIDATE = re.compile(
+    r"[.?!…](?<![.?!…][.?!…])[.?!…]*([" + re.escape(_CLOSERS) + r"]*)(?=\s|\Z|[A-Z][a-z])"
+)
 _FOLLOW = re.compile(r"\s+[" + re.escape(_OPENERS) + r"]*(\w+|\S)?")
 _NON_SPACE = re.compile(r"\S")
 # "2", "4.1", roman numerals up to 39 ("II", "xiv") and single letters ("a", "B").
