@@ -28,8 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from auditor.extract.base import ValueMatch, resolve_overlaps
-from auditor.extract.numbers import NUMBER_RE, word_to_int
+from auditor.extract.base import ValueMatch, finditer_at, resolve_overlaps
+from auditor.extract.numbers import NUMBER_RE, NUMBER_WORDS, word_to_int
 
 # Every age holds a number, in digits or words: a text without one holds no age, so callers
 # may skip it (see rules/extract.py). Keep it true.
@@ -55,6 +55,25 @@ _AGE_WORDS = r"(?P<agew>(?:the\s+)?ages?\s+of|(?:the\s+)?age|aged|ages)"
 _PLUS_OK = r"(?!\s+(?!(?:only|years?|yrs?|and|or|users?|members?|audiences?)\b)[a-z])"
 
 
+# The words a phrase can start with, by kind (see _OPENER). No two kinds begin the same text,
+# so the one kind found at an offset names every form that can start there.
+_OPENERS: dict[str, tuple[str, ...]] = {
+    "num": ("[0-9]", *NUMBER_WORDS),  # _NUM
+    "agew": (r"the\s+age", "age"),  # _AGE_WORDS, and "aged" before a trigger
+    "below": ("under", "below", r"younger\s+than", r"less\s+than"),
+    "above": ("over", "above", r"older\s+than", r"at\s+least", r"a\s+minimum"),
+}
+_FIRST_LETTERS = "".join(sorted({w[0] for words in _OPENERS.values() for w in words} - {"["}))
+# One pass for the offsets where a phrase may start; the look-ahead on the first letter lets
+# `re` reject most offsets before trying the alternatives.
+_OPENER = re.compile(
+    rf"\b(?=[0-9{_FIRST_LETTERS}])(?:"
+    + "|".join(f"(?P<{kind}>{'|'.join(words)})" for kind, words in _OPENERS.items())
+    + ")",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class _Form:
     """One way of writing an age: its label and whether a bare "years" shows it is an age."""
@@ -62,6 +81,8 @@ class _Form:
     label: str
     pattern: re.Pattern[str]
     years_is_age: bool = False
+    opens: tuple[str, ...] = ("num", "agew")
+    """The kinds of _OPENERS words a match can start with."""
 
 
 _FORMS: tuple[_Form, ...] = (
@@ -72,6 +93,7 @@ _FORMS: tuple[_Form, ...] = (
             rf"(?:{_AGE_WORDS}\s+)?{_NUM}{_YEARS}?",
             re.IGNORECASE,
         ),
+        opens=("agew", "below"),
     ),
     _Form(
         "or-under",
@@ -98,13 +120,19 @@ _FORMS: tuple[_Form, ...] = (
             rf"\s+(?:{_AGE_WORDS}\s+)?{_NUM}{_YEARS}?",
             re.IGNORECASE,
         ),
+        opens=("agew", "above"),
     ),
-    _Form("at-least", re.compile(rf"{_NUM}(?P<plus>\+)(?![\w+]){_PLUS_OK}", re.IGNORECASE)),
+    _Form(
+        "at-least",
+        re.compile(rf"{_NUM}(?P<plus>\+)(?![\w+]){_PLUS_OK}", re.IGNORECASE),
+        opens=("num",),
+    ),
     _Form(
         "age",
         re.compile(rf"\b{_AGE_WORDS}\s+{_NUM}(?:{_YEARS}|\+)?{_NOT_RANGE}", re.IGNORECASE),
+        opens=("agew",),
     ),
-    _Form("age", re.compile(rf"{_NUM}{_YEARS}{_NOT_RANGE}", re.IGNORECASE)),
+    _Form("age", re.compile(rf"{_NUM}{_YEARS}{_NOT_RANGE}", re.IGNORECASE), opens=("num",)),
 )
 
 _PERSON = (
@@ -145,12 +173,26 @@ def _person_before(text: str, start: int) -> bool:
     return _PERSON_BEFORE.search(text[max(0, start - 60) : start]) is not None
 
 
+def _form_matches(text: str) -> list[list[re.Match[str]]]:
+    """Per form, what `form.pattern.finditer(text)` gives, tried only where a phrase may start."""
+    starts: dict[str, list[int]] = {kind: [] for kind in _OPENERS}
+    for m in _OPENER.finditer(text):
+        kind = str(m.lastgroup)
+        starts[kind].append(m.start())
+        if kind == "agew" and m.end() - m.start() > len("age"):
+            starts[kind].append(m.end() - len("age"))  # "age" in "the age" may start one too
+    return [
+        list(finditer_at(form.pattern, text, sorted({i for k in form.opens for i in starts[k]})))
+        for form in _FORMS
+    ]
+
+
 def find_ages(text: str) -> list[ValueMatch]:
     """Every age threshold in `text`, as the age N (see the module doc), sorted, no overlaps."""
     # (match, about-age-by-itself) pairs; the person context is checked only when needed
     found: list[tuple[ValueMatch, bool]] = []
-    for form in _FORMS:
-        for m in form.pattern.finditer(text):
+    for form, matches in zip(_FORMS, _form_matches(text), strict=True):
+        for m in matches:
             number = _value(m)
             if number is None or not _MIN_AGE <= number <= _MAX_AGE:
                 continue

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
@@ -36,3 +37,19 @@ def resolve_overlaps(candidates: Iterable[ValueMatch]) -> list[ValueMatch]:
             chosen.append(cand)
             last_end = cand.end
     return chosen
+
+
+def finditer_at(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int]
+) -> Iterator[re.Match[str]]:
+    """What `pattern.finditer(text)` yields, trying the pattern only at `starts` (ascending).
+
+    `starts` must hold every offset at which `pattern` can match, and the pattern must not match
+    the empty string. A cheap scan for those offsets spares the pattern's own attempt at every
+    offset, which is slow in `re` for a pattern opening with a look-behind or an alternation.
+    """
+    end = 0
+    for start in starts:
+        if start >= end and (m := pattern.match(text, start)) is not None:
+            yield m
+            end = m.end()

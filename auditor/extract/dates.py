@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from auditor.extract.base import ValueMatch, resolve_overlaps
+from auditor.extract.base import ValueMatch, finditer_at, resolve_overlaps
 
 # Every date this module reads holds at least two digits in a row (the year): a text without
 # them cannot hold a date, so callers may skip it (see rules/extract.py). Keep it true.
@@ -87,6 +87,16 @@ _NUM_MY = re.compile(rf"{_LEAD}(?P<a>0?[1-9]|1[0-2])/(?P<year>[0-9]{{4}})(?![0-9
 _BARE_YEAR = re.compile(rf"{_LEAD}(?<![0-9],)\b{_YEAR4}\b(?![./-][0-9])")
 _COPYRIGHT_BEFORE = re.compile(r"(?:©|\(c\)|copyright)[\s©]*(?:\(c\)\s*)?$", re.IGNORECASE)
 
+# The month-name forms need a four-digit year and start at a month name: a text without such a
+# year is spared them, and in one with it they are tried only where a month name starts.
+_ANY_YEAR4 = re.compile(r"(?:19|20)[0-9]{2}")
+# Every other form starts at the first digit of a number (_LEAD); a leading character class
+# lets `re` skip to digits fast, where a leading look-behind would be tried at every offset.
+_NUMBER_START = re.compile(r"[0-9](?<![0-9][0-9])")
+_MONTH_START = re.compile(
+    rf"\b(?=[{''.join(sorted({name[0] for name in _MONTH_OF}))}]){_MONTH}", re.IGNORECASE
+)
+
 _NUMERIC_YEARS = range(1990, 2036)
 _WORD_YEARS = range(1970, 2036)
 
@@ -109,17 +119,23 @@ def _month_number(name: str) -> int:
     return _MONTH_OF[name.lower().rstrip(".")]
 
 
-def _text_candidates(text: str) -> list[ValueMatch]:
+def _text_candidates(text: str, numbers: list[int]) -> list[ValueMatch]:
     found: list[ValueMatch] = []
-    for pattern in (_TEXT_MDY, _TEXT_DMY):
-        for m in pattern.finditer(text):
+    if _ANY_YEAR4.search(text) is None:
+        return found
+    month_starts = [m.start() for m in _MONTH_START.finditer(text)]
+    for matches in (
+        finditer_at(_TEXT_MDY, text, month_starts),
+        finditer_at(_TEXT_DMY, text, numbers),
+    ):
+        for m in matches:
             year = int(m.group("year"))
             if year not in _WORD_YEARS:
                 continue
             iso = _iso_day(year, _month_number(m.group("month")), int(m.group("day")))
             if iso is not None:
                 found.append(ValueMatch(m.start(), m.end(), iso, "date", "day"))
-    for m in _TEXT_MY.finditer(text):
+    for m in finditer_at(_TEXT_MY, text, month_starts):
         year = int(m.group("year"))
         if year in _WORD_YEARS:
             value = f"{year:04d}-{_month_number(m.group('month')):02d}"
@@ -127,15 +143,15 @@ def _text_candidates(text: str) -> list[ValueMatch]:
     return found
 
 
-def _numeric_candidates(text: str, day_first: bool) -> list[ValueMatch]:
+def _numeric_candidates(text: str, numbers: list[int], day_first: bool) -> list[ValueMatch]:
     found: list[ValueMatch] = []
-    for m in _NUM_YMD.finditer(text):
+    for m in finditer_at(_NUM_YMD, text, numbers):
         year = int(m.group("year"))
         iso = _iso_day(year, int(m.group("a")), int(m.group("b")))
         if year in _NUMERIC_YEARS and iso is not None:
             found.append(ValueMatch(m.start(), m.end(), iso, "date", "day"))
     for pattern, dotted in ((_NUM_XYZ, False), (_NUM_DOTTED, True)):
-        for m in pattern.finditer(text):
+        for m in finditer_at(pattern, text, numbers):
             year = _full_year(m.group("year"))
             if year not in _NUMERIC_YEARS:
                 continue
@@ -153,7 +169,7 @@ def _numeric_candidates(text: str, day_first: bool) -> list[ValueMatch]:
                 if iso is not None:
                     found.append(ValueMatch(m.start(), m.end(), iso, "date", "day"))
                     break
-    for m in _NUM_MY.finditer(text):
+    for m in finditer_at(_NUM_MY, text, numbers):
         year = int(m.group("year"))
         if year in _NUMERIC_YEARS:
             value = f"{year:04d}-{int(m.group('a')):02d}"
@@ -161,9 +177,9 @@ def _numeric_candidates(text: str, day_first: bool) -> list[ValueMatch]:
     return found
 
 
-def _year_candidates(text: str) -> list[ValueMatch]:
+def _year_candidates(text: str, numbers: list[int]) -> list[ValueMatch]:
     found: list[ValueMatch] = []
-    for m in _BARE_YEAR.finditer(text):
+    for m in finditer_at(_BARE_YEAR, text, numbers):
         year = int(m.group("year"))
         before = text[max(0, m.start() - 20) : m.start()]
         if year in _NUMERIC_YEARS and not _COPYRIGHT_BEFORE.search(before):
@@ -173,9 +189,10 @@ def _year_candidates(text: str) -> list[ValueMatch]:
 
 def find_dates(text: str, *, day_first: bool = False, allow_year: bool = False) -> list[ValueMatch]:
     """Every date in `text` as an ISO 8601 value, sorted and non-overlapping (see module doc)."""
-    candidates = _text_candidates(text) + _numeric_candidates(text, day_first)
+    numbers = [m.start() for m in _NUMBER_START.finditer(text)]
+    candidates = _text_candidates(text, numbers) + _numeric_candidates(text, numbers, day_first)
     if allow_year:
-        candidates += _year_candidates(text)
+        candidates += _year_candidates(text, numbers)
     return resolve_overlaps(candidates)
 
 

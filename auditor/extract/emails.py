@@ -15,8 +15,9 @@ Trailing punctuation is never part of a match: the top-level domain must end in 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from auditor.extract.base import ValueMatch, resolve_overlaps
+from auditor.extract.base import ValueMatch, finditer_at, resolve_overlaps
 
 PLACEHOLDER = "[email protected]"
 
@@ -46,6 +47,43 @@ _CAPITALS = re.compile(
 _DOT_WORD = re.compile(r"\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+DOT\s+", re.IGNORECASE)
 
 
+# What the spelled-out forms cannot do without; a text lacking it is spared the full pattern.
+_BRACKETED_AT = re.compile(r"[\[({<]\s*at\s*[\])}>]", re.IGNORECASE)
+_CAPITAL_AT = re.compile(r"\sAT\s")
+_CAPITAL_DOT = re.compile(r"\sDOT\s")
+_LOCAL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
+_LOCAL_MAX = 64  # characters in _LOCAL
+
+
+def _local_starts(text: str) -> Iterator[int]:
+    """Where a plain address may start: the start of the run of local-part characters before
+    each "@" (the look-behind of _PLAIN allows no other), in ascending order."""
+    at = text.find("@")
+    while at >= 0:
+        start = at
+        while start > 0 and at - start <= _LOCAL_MAX and text[start - 1] in _LOCAL_CHARS:
+            start -= 1
+        yield start
+        at = text.find("@", at + 1)
+
+
+def _matches(text: str) -> Iterator[tuple[re.Match[str], str]]:
+    """The matches of each pattern in turn, as `finditer` gives them, with their labels."""
+    if "@" in text:
+        for m in _MAILTO.finditer(text):
+            yield m, "mailto"
+        for m in finditer_at(_PLAIN, text, _local_starts(text)):
+            yield m, ""
+    if _BRACKETED_AT.search(text):
+        for m in _BRACKETED.finditer(text):
+            yield m, "obfuscated"
+    if _CAPITAL_AT.search(text) and _CAPITAL_DOT.search(text):
+        for m in _CAPITALS.finditer(text):
+            if not (m.group("local") + m.group("domain")).isupper():
+                yield m, "obfuscated"
+            # else "LOOK AT THE DOT COM": in all-capitals text AT and DOT are prose
+
+
 def _address(m: re.Match[str]) -> str:
     domain = _DOT_WORD.sub(".", m.group("domain"))
     return f"{m.group('local')}@{domain}".lower()
@@ -53,17 +91,9 @@ def _address(m: re.Match[str]) -> str:
 
 def find_emails(text: str) -> list[ValueMatch]:
     """Every e-mail address in `text` (see the module doc), sorted and non-overlapping."""
-    candidates: list[ValueMatch] = []
-    for pattern, label in (
-        (_MAILTO, "mailto"),
-        (_PLAIN, ""),
-        (_BRACKETED, "obfuscated"),
-        (_CAPITALS, "obfuscated"),
-    ):
-        for m in pattern.finditer(text):
-            if pattern is _CAPITALS and (m.group("local") + m.group("domain")).isupper():
-                continue  # "LOOK AT THE DOT COM": in all-capitals text AT and DOT are prose
-            candidates.append(ValueMatch(m.start(), m.end(), _address(m), "email", label))
+    candidates = [
+        ValueMatch(m.start(), m.end(), _address(m), "email", label) for m, label in _matches(text)
+    ]
     for m in _PLACEHOLDER_RE.finditer(text):
         candidates.append(ValueMatch(m.start(), m.end(), PLACEHOLDER, "email", "placeholder"))
     return resolve_overlaps(candidates)

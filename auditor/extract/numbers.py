@@ -23,6 +23,9 @@ _WORDS_RE = (
     rf"|{'|'.join(_TEENS)}|{'|'.join(_UNITS)})"
 )
 
+NUMBER_WORDS: tuple[str, ...] = tuple(_WORD_VALUES)
+"""Every number word NUMBER_RE reads; a number in words starts with one of them."""
+
 NUMBER_RE = rf"(?:[0-9]{{1,3}}|{_WORDS_RE})"
 """Regex fragment (no groups, no boundaries) for a number in digits or English words.
 

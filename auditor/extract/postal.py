@@ -216,16 +216,95 @@ class _Part:
     leads: bool = True  # may start an address (a country or "12345 Berlin" only follows one)
 
 
+# Where a strong part may stand (a superset of CANDIDATE, without the word boundary): every strong
+# pattern keeps to one line except an Irish "Town\nCo. Kildare", which starts on the line before.
+_DIGIT = re.compile(r"[0-9]")
+_COUNTY = re.compile(r"Co\.?[ \t]")
+# What may follow a part on its line for a part on the next line to join it (see _SEPARATOR).
+_LINE_TAIL = re.compile(r"[ \t]*,?[ \t]*\r?")
+
+
+def _line_end(text: str, pos: int) -> int:
+    """Offset of the line break ending the line at `pos`, or the text's length."""
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _candidate_lines(text: str) -> list[tuple[int, int]]:
+    """Merged (start, end) stretches of whole lines that can hold a strong part; end takes in
+    the line break, so that look-aheads at the end of a line see what they see in the text."""
+    found: list[tuple[int, int]] = []
+    for anchor, lines_before in ((_DIGIT, 0), (_COUNTY, 1)):
+        pos = 0
+        while (m := anchor.search(text, pos)) is not None:
+            start = text.rfind("\n", 0, m.start()) + 1
+            for _ in range(lines_before):
+                if start > 0:
+                    start = text.rfind("\n", 0, start - 1) + 1
+            pos = _line_end(text, m.start()) + 1
+            found.append((start, pos))
+    found.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _weak_matches(text: str, strong: list[_Part]) -> list[list[re.Match[str]]]:
+    """Per weak pattern, its matches on the lines that can join a strong part's address.
+
+    A part joins the address before it across at most one line break, and only from the start
+    of its line to a part at the end of the previous line; so starting from the lines of the
+    strong parts and taking in a neighbouring line whenever a part touches that side, every weak
+    part that can end up in an address is found, and the addresses are the same as with weak
+    parts over the whole text. Most texts hold no strong part and need no weak scan at all.
+    """
+    todo: list[int] = []  # starts of lines to scan
+    for p in strong:
+        todo.append(text.rfind("\n", 0, p.start) + 1)
+        todo += [p.start + i + 1 for i, c in enumerate(text[p.start : p.end]) if c == "\n"]
+    per_line: dict[int, list[list[re.Match[str]]]] = {}
+    while todo:
+        start = todo.pop()
+        if start in per_line:
+            continue
+        end = _line_end(text, start)
+        # The end takes in the line break: weak patterns keep to one line.
+        matches = [list(pattern.finditer(text, start, end + 1)) for _, pattern, _ in _WEAK]
+        per_line[start] = matches
+        spans = [m.span() for found in matches for m in found]
+        spans += [
+            (p.start, p.end) for p in strong if start <= p.start <= end or start <= p.end <= end
+        ]
+        if start > 0 and any(
+            start <= a <= end and not text[start:a].strip(" \t") for a, _ in spans
+        ):
+            todo.append(text.rfind("\n", 0, start - 1) + 1)
+        if end < len(text) and any(
+            start <= b <= end and _LINE_TAIL.fullmatch(text, b, end) for _, b in spans
+        ):
+            todo.append(end + 1)
+    lines = sorted(per_line)
+    return [[m for line in lines for m in per_line[line][i]] for i in range(len(_WEAK))]
+
+
 def _parts(text: str) -> list[_Part]:
     parts: list[_Part] = []
+    lines = _candidate_lines(text)
     for label, pattern in _STRONG:
-        for m in pattern.finditer(text):
-            if label == "au" and m.group("state") in _TOWN_REQUIRED and not m.group("town"):
-                continue
-            parts.append(_Part(m.start(), m.end(), label, True))
+        for start, end in lines:
+            for m in pattern.finditer(text, start, end):
+                if label == "au" and m.group("state") in _TOWN_REQUIRED and not m.group("town"):
+                    continue
+                parts.append(_Part(m.start(), m.end(), label, True))
     strong = list(parts)
-    for label, pattern, leads in _WEAK:
-        for m in pattern.finditer(text):
+    if not strong:
+        return parts  # weak parts alone make no address
+    for (label, _, leads), matches in zip(_WEAK, _weak_matches(text, strong), strict=True):
+        for m in matches:
             # A weak part must not run on past a strong one it overlaps ("NY 10030 United"),
             # and one inside a strong part adds nothing.
             if not any(
