@@ -184,10 +184,13 @@ def audit(
             click.echo(f"{policy.path}: ERROR: {policy.error}", err=True)
         for warning in policy.warnings:
             click.echo(f"{policy.path}: warning: {warning}", err=True)
-    # Carry the previous scorecard's reviews (refusing if it is open; backing it up).
-    run = prepare_scorecard(run, out_dir, writing="xlsx" in names)
     try:
-        written = write_reports(run, out_dir, names)
+        # Carry the previous scorecard's reviews (refusing if it is open; backing it up).
+        run = prepare_scorecard(run, out_dir, writing="xlsx" in names)
+        written = write_reports(run, out_dir, names, jobs=workers)
+    except KeyboardInterrupt:
+        click.echo("auditor: interrupted; no report was written", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except OSError as exc:
         click.echo(
             f"auditor: cannot write reports in {out_dir}: {exc.strerror or exc}; "
@@ -196,7 +199,11 @@ def audit(
         )
         sys.exit(EXIT_OUTPUT)
     if not quiet:
-        _summary(run)
+        try:
+            _summary(run)
+        except KeyboardInterrupt:
+            click.echo("auditor: interrupted; the reports were written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         for path in written:
             err.print(f"wrote {path}")
     if fail_on is not None and _fails(run, Severity(fail_on)):

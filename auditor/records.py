@@ -316,20 +316,25 @@ def evidence_records(run: AuditRun) -> Iterator[dict[str, Any]]:
     """Every evidence snippet of every finding, ranked 1.. within its finding."""
     for policy in run.policies:
         for finding in policy.findings:
-            for rank, ev in enumerate(finding.evidence, start=1):
-                yield {
-                    "finding_id": finding.id,
-                    "policy_id": policy.id,
-                    "check_id": finding.check_id,
-                    "rank": rank,
-                    "quote": ev.quote,
-                    "line": ev.line,
-                    "section": format_section(ev.section),
-                    "start": ev.start,
-                    "end": ev.end,
-                    "terms": ", ".join(ev.terms),
-                    "rule": ev.rule,
-                }
+            yield from finding_evidence_records(policy, finding)
+
+
+def finding_evidence_records(policy: PolicyResult, finding: Finding) -> Iterator[dict[str, Any]]:
+    """The evidence snippets of one finding, ranked 1.. ."""
+    for rank, ev in enumerate(finding.evidence, start=1):
+        yield {
+            "finding_id": finding.id,
+            "policy_id": policy.id,
+            "check_id": finding.check_id,
+            "rank": rank,
+            "quote": ev.quote,
+            "line": ev.line,
+            "section": format_section(ev.section),
+            "start": ev.start,
+            "end": ev.end,
+            "terms": ", ".join(ev.terms),
+            "rule": ev.rule,
+        }
 
 
 def check_records(run: AuditRun) -> Iterator[dict[str, Any]]:
@@ -359,19 +364,24 @@ def effective_date(policy: PolicyResult) -> str:
 def policy_records(run: AuditRun) -> Iterator[dict[str, Any]]:
     """Each policy document as a record: what was read, from where, and its scores."""
     for p in run.policies:
-        yield {
-            "policy_id": p.id,
-            "path": p.path,
-            "sha256": p.sha256,
-            "format": p.format,
-            "size": p.size,
-            "words": p.words,
-            "sections": p.sections,
-            "title": p.title,
-            "source_url": p.metadata.get("source_url", ""),
-            "archived": p.metadata.get("archived", ""),
-            "warnings": "\n".join(p.warnings),
-            "error": p.error,
-            "score": p.score,
-            "final_score": reviewed_score(run, p),
-        }
+        yield policy_record(run, p)
+
+
+def policy_record(run: AuditRun, p: PolicyResult) -> dict[str, Any]:
+    """One policy document as a record."""
+    return {
+        "policy_id": p.id,
+        "path": p.path,
+        "sha256": p.sha256,
+        "format": p.format,
+        "size": p.size,
+        "words": p.words,
+        "sections": p.sections,
+        "title": p.title,
+        "source_url": p.metadata.get("source_url", ""),
+        "archived": p.metadata.get("archived", ""),
+        "warnings": "\n".join(p.warnings),
+        "error": p.error,
+        "score": p.score,
+        "final_score": reviewed_score(run, p),
+    }

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
 from auditor.models import AuditRun
 from auditor.reporters.csv_report import write_csv
 from auditor.reporters.json_report import write_json
-from auditor.reporters.xlsx_report import write_xlsx
+from auditor.reporters.xlsx_report import ScorecardJob, write_xlsx
 
 Reporter = Callable[[AuditRun, Path], Path]
 
@@ -22,26 +24,67 @@ REPORTERS: dict[str, tuple[str, Reporter]] = {
 }
 
 
-def write_reports(run: AuditRun, out_dir: Path, names: Sequence[str]) -> list[Path]:
+PARALLEL_AFTER = 1000
+"""Runs with more policies than this write their reports with worker processes (--jobs)."""
+
+
+def write_reports(run: AuditRun, out_dir: Path, names: Sequence[str], jobs: int = 1) -> list[Path]:
     """Write every requested report, all or nothing.
 
     Each report is first written in full beside its final name; only when all of them exist
     are they moved into place, so a failure (disk full, read-only folder, a crash) leaves the
-    previous set of reports as it was, never a mix of old and new.
+    previous set of reports as it was, never a mix of old and new. With `jobs` > 1 on a large
+    run the reports are written at the same time by `jobs` worker processes: the scorecard's
+    large sheets and the JSON and CSV files each as a task of their own.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, Path]] = []
+    staged: dict[str, tuple[Path, Path]] = {}
+    for name in names:
+        file_name = REPORTERS[name][0]
+        staged[name] = (out_dir / f".{file_name}.{os.getpid()}.partial", out_dir / file_name)
     try:
-        for name in names:
-            file_name, writer = REPORTERS[name]
-            partial = out_dir / f".{file_name}.{os.getpid()}.partial"
-            writer(run, partial)
-            staged.append((partial, out_dir / file_name))
+        if jobs > 1 and len(run.policies) > PARALLEL_AFTER:
+            _write_parallel(run, staged, jobs)
+        else:
+            for name, (partial, _) in staged.items():
+                REPORTERS[name][1](run, partial)
     except BaseException:
-        for partial, _ in staged:
+        for partial, _ in staged.values():
             with contextlib.suppress(OSError):
                 partial.unlink()
         raise
-    for partial, final in staged:
+    for partial, final in staged.values():
         os.replace(partial, final)
-    return [final for _, final in staged]
+    return [final for _, final in staged.values()]
+
+
+def _write_parallel(run: AuditRun, staged: dict[str, tuple[Path, Path]], jobs: int) -> None:
+    # forkserver: workers start from a clean process, not a fork of this one and its threads.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        scorecard = ScorecardJob(run, staged["xlsx"][0]) if "xlsx" in staged else None
+        futures: list[Future[Path]] = []
+        try:
+            if scorecard is not None:
+                scorecard.submit(pool)  # the longest tasks first
+            futures = [
+                pool.submit(_write_one, name, run, partial)
+                for name, (partial, _) in staged.items()
+                if name != "xlsx"
+            ]
+            if scorecard is not None:
+                scorecard.finish()
+            for future in futures:
+                future.result()
+        except BaseException:
+            if scorecard is not None:
+                scorecard.cancel()
+            for future in futures:
+                future.cancel()
+            wait(futures)
+            raise
+
+
+def _write_one(name: str, run: AuditRun, path: Path) -> Path:
+    return REPORTERS[name][1](run, path)

@@ -4,34 +4,29 @@ Sheets: Summary, Findings, Evidence, Checklist, Policies, Run and, when there ar
 reviews. The writer only reads the AuditRun (reviews already attached by auditor.reviews); the
 columns the review reader relies on are named in auditor.reviews.
 
-Everything is written in openpyxl's write-only mode, so memory stays flat on large audits. In
-openpyxl 3.1.5 that mode supports all we need as long as sheet-level settings (widths, hidden
-columns, freeze panes) are made before the first row is appended and tail settings (auto filter,
-conditional formats, data validation, print set-up) before saving; internal links are
-`Hyperlink(location=...)`, which Excel and LibreOffice follow inside the file.
+The workbook is streamed (auditor.reporters.xlsx_writer): one pass over the results counts
+rows and statuses (every link target and pass rate is known before the first row is written),
+then each large sheet is one more pass, its rows going straight into the compressed file. The
+results are never all in memory, so a spooled run of any size is written in flat memory.
+Internal links carry only a `location`, which Excel and LibreOffice follow inside the file.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
+import functools
+import itertools
 import re
+import shutil
+import tempfile
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-# openpyxl ships no type hints (types-openpyxl is not a dev dependency).
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.cell.rich_text import CellRichText, TextBlock  # type: ignore[import-untyped]
-from openpyxl.cell.text import InlineFont  # type: ignore[import-untyped]
-from openpyxl.formatting.rule import Rule  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
-from openpyxl.styles.differential import DifferentialStyle  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
-from openpyxl.worksheet.hyperlink import Hyperlink  # type: ignore[import-untyped]
 
 from auditor.models import AuditRun, Finding, PolicyResult, Status, Verdict
 from auditor.records import (
@@ -44,15 +39,30 @@ from auditor.records import (
     TRUNCATION_MARK,
     check_records,
     effective_date,
-    evidence_records,
-    final_counts,
     final_statuses,
-    finding_records,
-    pass_rate,
-    policy_records,
+    finding_evidence_records,
+    finding_record,
+    policy_record,
     reviewed_score,
 )
 from auditor.reporters.atomic import atomic_output
+from auditor.reporters.xlsx_writer import (
+    DocProps,
+    Font,
+    Sheet,
+    SheetSetup,
+    Style,
+    StyleSheet,
+    WrittenSheet,
+    assemble,
+    column_letter,
+    empty_cell,
+    escape,
+    excel_date,
+    list_validation,
+    number_cell,
+    rich_cell,
+)
 from auditor.reviews import FINDINGS_HEADERS, FINDINGS_SHEET, ORPHAN_COLUMNS, ORPHANS_SHEET
 
 # Excel's limits (Microsoft, "Excel specifications and limits"). Module attributes, read at
@@ -257,20 +267,17 @@ def _split_note(what: str, parts: list[Part]) -> list[str]:
     ]
 
 
-def _rich_evidence(quote: str, terms: list[str]) -> CellRichText | str:
-    """The quote with every matched term in bold colour; plain text if none is found."""
+def _rich_evidence(quote: str, terms: list[str]) -> list[tuple[str, bool]] | str:
+    """The quote as runs of (text, bold), every matched term bold; plain text if no term is
+    found or the quote had to be cut (the cut marker must stay visible)."""
     text = excel_text(quote)
     if text != _XML_ILLEGAL.sub("\ufffd", quote):
-        return text  # cut to the cell limit: no highlighting, the marker must stay visible
+        return text
     spans: list[tuple[int, int]] = []
     for term in terms:
-        words = term.split()
-        if not words:
-            continue
-        # Terms come from the sentence text; the quote is the file's text, which may wrap
-        # lines or differ in case, so match word by word across any whitespace.
-        pattern = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
-        spans.extend(m.span() for m in pattern.finditer(text))
+        pattern = _term_pattern(term)
+        if pattern is not None:
+            spans.extend(m.span() for m in pattern.finditer(text))
     if not spans:
         return text
     merged: list[list[int]] = []
@@ -279,121 +286,122 @@ def _rich_evidence(quote: str, terms: list[str]) -> CellRichText | str:
             merged[-1][1] = max(merged[-1][1], b)
         else:
             merged.append([a, b])
-    # Every run names its font: a run without one falls back to the workbook default, not to
-    # the cell's font.
-    plain = InlineFont(rFont=FONT_NAME, sz=FONT_SIZE)
-    bold = InlineFont(rFont=FONT_NAME, sz=FONT_SIZE, b=True, color=TERM_COLOUR)
-    blocks: list[TextBlock] = []
+    runs: list[tuple[str, bool]] = []
     pos = 0
     for a, b in merged:
         if a > pos:
-            blocks.append(TextBlock(plain, text[pos:a]))
-        blocks.append(TextBlock(bold, text[a:b]))
+            runs.append((text[pos:a], False))
+        runs.append((text[a:b], True))
         pos = b
     if pos < len(text):
-        blocks.append(TextBlock(plain, text[pos:]))
-    return CellRichText(blocks)
+        runs.append((text[pos:], False))
+    return runs
+
+
+@functools.lru_cache(maxsize=8192)
+def _term_pattern(term: str) -> re.Pattern[str] | None:
+    """A matched term as a pattern. Terms come from the sentence text; the quote is the
+    file's text, which may wrap lines or differ in case, so words match across any white
+    space. Cached: the same few hundred terms recur in every policy."""
+    words = term.split()
+    if not words:
+        return None
+    return re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
 
 
 def _font(**kwargs: Any) -> Font:
     return Font(name=FONT_NAME, size=kwargs.pop("size", FONT_SIZE), **kwargs)
 
 
-def _fill(colour: str) -> PatternFill:
-    return PatternFill(fill_type="solid", fgColor=colour, bgColor=colour)
+# Every rich-text run names its font: a run without one falls back to the workbook default,
+# not to the cell's font.
+PLAIN_RUN = _font()
+TERM_RUN = _font(bold=True, colour=TERM_COLOUR)
 
 
 # Cell styles by name. Every text style is Text-formatted ("@") and quote-prefixed, so what is
 # typed into such a cell later stays text too: Excel and LibreOffice keep a typed "=..." as a
 # string there. The cell itself is always written as an inline string, never as a formula.
-def _style_specs() -> dict[str, dict[str, Any]]:
-    top = Alignment(vertical="top")
-    wrap = Alignment(vertical="top", wrap_text=True)
-    centre = Alignment(vertical="top", horizontal="center")
-    text = {"font": _font(), "alignment": top, "number_format": "@", "quotePrefix": True}
-    number = {"font": _font(), "alignment": top}
+def _style_specs() -> dict[str, Style]:
+    text = Style(font=_font(), vertical="top", number_format="@", quote_prefix=True)
+    number = Style(font=_font(), vertical="top")
+    wrap = Style(font=_font(), vertical="top", wrap=True, number_format="@", quote_prefix=True)
+    left = {"horizontal": "left", "vertical": None}
     return {
-        "title": {**text, "font": _font(size=14, bold=True, color=HEADER_FILL)},
-        "label": {**text, "font": _font(bold=True)},
-        "header": {
-            **text,
-            "font": _font(bold=True, color="FFFFFF"),
-            "fill": _fill(HEADER_FILL),
-            "alignment": Alignment(vertical="center", wrap_text=True),
-        },
+        "title": _replace(text, font=_font(size=14, bold=True, colour=HEADER_FILL)),
+        "label": _replace(text, font=_font(bold=True)),
+        "header": _replace(
+            text,
+            font=_font(bold=True, colour="FFFFFF"),
+            fill=HEADER_FILL,
+            vertical="center",
+            wrap=True,
+        ),
         "text": text,
-        "wrap": {**text, "alignment": wrap},
-        "input": {**text, "alignment": wrap, "fill": _fill(INPUT_FILL)},
-        "date": {**number, "fill": _fill(INPUT_FILL), "number_format": "yyyy-mm-dd"},
-        "status": {**text, "font": _font(bold=True), "alignment": centre},
-        "status_link": {**text, "font": _font(bold=True, underline="single"), "alignment": centre},
-        "number": {**number, "number_format": "0"},
-        "count": {**number, "alignment": centre, "number_format": "0"},
-        "decimal": {**number, "number_format": "0.##"},
-        "link": {
-            **number,
-            "font": _font(underline="single", color="0563C1"),
-            "alignment": centre,
-            "number_format": "0",
-        },
-        "pct": {**number, "number_format": "0%"},
-        "rate": {
-            **number,
-            "font": _font(bold=True),
-            "alignment": centre,
-            "number_format": "0%",
-            "border": Border(bottom=Side(style="thin", color="7F7F7F")),
-        },
-        "pct_left": {**number, "alignment": Alignment(horizontal="left"), "number_format": "0%"},
-        "number_left": {**number, "alignment": Alignment(horizontal="left"), "number_format": "0"},
+        "wrap": wrap,
+        "input": _replace(wrap, fill=INPUT_FILL),
+        "date": _replace(number, fill=INPUT_FILL, number_format="yyyy-mm-dd"),
+        "status": _replace(text, font=_font(bold=True), horizontal="center"),
+        "status_link": _replace(text, font=_font(bold=True, underline=True), horizontal="center"),
+        "number": _replace(number, number_format="0"),
+        "count": _replace(number, horizontal="center", number_format="0"),
+        "decimal": _replace(number, number_format="0.##"),
+        "link": _replace(
+            number,
+            font=_font(underline=True, colour="0563C1"),
+            horizontal="center",
+            number_format="0",
+        ),
+        "pct": _replace(number, number_format="0%"),
+        "rate": _replace(
+            number,
+            font=_font(bold=True),
+            horizontal="center",
+            number_format="0%",
+            border_bottom="7F7F7F",
+        ),
+        "pct_left": _replace(number, number_format="0%", **left),
+        "number_left": _replace(number, number_format="0", **left),
     }
+
+
+def _replace(style: Style, **changes: Any) -> Style:
+    return dataclasses.replace(style, **changes)
 
 
 # Styles of the cells a reviewer types into: written even when empty.
 _TYPED_INTO = frozenset({"input", "date"})
 
+Value = Any  # str, a number, a date, rich-text runs, or None
 
-class _Sheet:
-    """A write-only sheet that counts its rows and sizes each row to its wrapped text."""
 
-    def __init__(self, book: _Book, ws: Any, widths: Sequence[float]) -> None:
-        self.book, self.ws, self.widths = book, ws, list(widths)
-        self.rows = 0
-
-    def append(self, cells: Sequence[Any]) -> None:
-        """Append one row, its height set from its wrapped cells (neither Excel nor
-        LibreOffice re-fits row heights when opening a file)."""
-        self.rows += 1
-        height = self._height(cells)
-        dims = self.ws.row_dimensions
-        if height is not None:
-            dims[self.rows].height = height
-        self.ws.append(cells)
-        dims.pop(self.rows, None)  # the row is written: keep memory flat on large sheets
-
-    def _height(self, cells: Sequence[Any]) -> float | None:
-        lines = 1
-        for cell, width in zip(cells, self.widths, strict=False):
-            if cell is None or cell._value is None:
-                continue
-            if cell._style.alignmentId not in self.book.wrapping:
-                continue
-            # About 1.4 characters of 10-point Arial fit in a unit of column width (the width
-            # of a "0" in the default font); 1.3 leaves room for breaking at word boundaries.
-            per_line = max(1, int(width * 1.3))
-            text = str(cell._value)
-            lines = max(lines, sum(-(-len(par) // per_line) or 1 for par in text.split("\n")))
-        return None if lines == 1 else min(409.0, LINE_HEIGHT * lines + 2)
+def _stylesheet() -> StyleSheet:
+    """The scorecard's styles; built the same way in every process, so ids agree."""
+    styles = StyleSheet()
+    for name, style in _style_specs().items():
+        styles.add(name, style)
+    for status in FINAL_STATUSES:
+        styles.dxf(STATUS_COLOURS[status][1], STATUS_COLOURS[status][0])
+    styles.dxf(STALE_COLOURS[1], STALE_COLOURS[0])
+    return styles
 
 
 class _Book:
-    """A write-only workbook and its cell styles (prototype cells whose style is copied)."""
+    """Sheets being written into part files in `folder`, and the named styles."""
 
-    def __init__(self) -> None:
-        self.wb = Workbook(write_only=True)
-        self._protos: dict[str, Any] = {}
-        self._specs = _style_specs()
-        self.wrapping: set[int] = set()  # alignment ids of the styles that wrap text
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.styles = _stylesheet()
+        self.ids = self.styles.ids
+        self.wrapping = self.styles.wrapping
+        self.typed_into = {self.ids[name] for name in _TYPED_INTO}
+        self.status_dxfs = [
+            (f'"{status}"', self.styles.dxf(STATUS_COLOURS[status][1], STATUS_COLOURS[status][0]))
+            for status in FINAL_STATUSES
+        ]
+        self.stale_dxf = self.styles.dxf(STALE_COLOURS[1], STALE_COLOURS[0])
+        self.written: list[WrittenSheet] = []
+        self.open: list[_Sheet] = []
 
     def sheet(
         self,
@@ -402,106 +410,116 @@ class _Book:
         *,
         hidden: Iterable[int] = (),
         freeze: str | None = None,
-        title_rows: str = "1:1",
+        title_rows: tuple[int, int] = (1, 1),
         tab: str | None = None,
         pages_wide: int = 1,
     ) -> _Sheet:
-        """A new sheet with its columns, panes and print set-up, which write-only mode
-        writes before the first row."""
-        if sheet_title(name, self.wb.sheetnames) != name:  # links were made to this name
-            raise ValueError(f"not a legal, unused sheet name: {name!r}")
-        ws = self.wb.create_sheet(name)
-        for i, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = width
-        for i in hidden:
-            ws.column_dimensions[get_column_letter(i)].hidden = True
-        if freeze:
-            ws.freeze_panes = freeze
-        if tab:
-            ws.sheet_properties.tabColor = tab
-        # Landscape, `pages_wide` pages wide, as many pages down as needed, headings repeated.
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = 9  # A4
-        ws.page_setup.fitToWidth = pages_wide
-        ws.page_setup.pageOrder = "overThenDown"  # a row's pages follow each other
-        ws.page_setup.fitToHeight = 0
-        ws.print_title_rows = title_rows
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.5
-        ws.oddFooter.center.text = "&A, page &P of &N"
-        ws.oddFooter.center.size = 8
-        return _Sheet(self, ws, widths)
+        """Start a sheet with its columns, panes and print set-up."""
+        if sheet_title(name) != name:  # links were made to this name
+            raise ValueError(f"not a legal sheet name: {name!r}")
+        setup = SheetSetup(name, widths, hidden, freeze, tab, title_rows, pages_wide)
+        # Sheet names are unique in a workbook, so they make unique part file names.
+        sheet = _Sheet(self, Sheet(setup, self.folder, name.encode("utf-8").hex()), widths)
+        self.open.append(sheet)
+        return sheet
 
-    def cell(self, ws: Any, value: Any, style: str) -> Any:
-        """A styled cell; a str is always an inline string (never a formula or error code).
-        An empty value gives no cell at all, except where a reviewer types (its style keeps
-        what is typed as text): most cells of a large sheet are empty, and each costs time."""
-        if (value is None or value == "") and style not in _TYPED_INTO:
-            return None
-        proto = self._protos.get(style)
-        if proto is None:
-            proto = WriteOnlyCell(ws)
-            for attr, setting in self._specs[style].items():
-                setattr(proto, attr, setting)
-            if proto.alignment.wrap_text:
-                self.wrapping.add(proto._style.alignmentId)
-            self._protos[style] = proto
-        cell = WriteOnlyCell(ws)
-        cell._style = copy.copy(proto._style)  # the write-only fast path: no style lookups
-        if isinstance(value, str):
-            if value:
-                cell.value = excel_text(value)
-                cell.data_type = "s"  # openpyxl would take "=..." as a formula
-        elif value is not None:
-            cell.value = value
-        return cell
+    def abort(self) -> None:
+        for sheet in self.open:
+            sheet.ws.abort()
 
 
-def _dxf(colours: tuple[str, str]) -> DifferentialStyle:
-    fill, font = colours
-    return DifferentialStyle(font=Font(color=font, bold=True), fill=_fill(fill))
+class _Sheet:
+    """A sheet that renders styled cells and sizes each row to its wrapped text."""
 
+    def __init__(self, book: _Book, sheet: Sheet, widths: Sequence[float]) -> None:
+        self.book, self.ws = book, sheet
+        self.letters = [column_letter(i) for i in range(1, len(widths) + 1)]
+        # About 1.4 characters of 10-point Arial fit in a unit of column width (the width of a
+        # "0" in the default font); 1.3 leaves room for breaking at word boundaries.
+        self.per_line = [max(1, int(w * 1.3)) for w in widths]
 
-def _status_formats(ws: Any, ref: str) -> None:
-    """Colour status cells by value: PASS green, FAIL red, REVIEW amber, ERROR and N/A grey."""
-    for status in FINAL_STATUSES:
-        ws.conditional_formatting.add(
-            ref,
-            Rule(
-                type="cellIs",
-                operator="equal",
-                formula=[f'"{status}"'],
-                dxf=_dxf(STATUS_COLOURS[status]),
-            ),
+    def append(self, cells: Sequence[tuple[Value, str] | None]) -> int:
+        """Append a row of (value, style name) cells (None: no cell); returns its number.
+
+        The row height is set from its wrapped cells: neither Excel nor LibreOffice re-fits
+        row heights when opening a file. An empty value gives no cell at all, except where a
+        reviewer types (its style keeps what is typed as text).
+        """
+        book, row = self.book, self.ws.rows + 1
+        ids, wrapping, letters = book.ids, book.wrapping, self.letters
+        parts: list[str] = []
+        lines = 1
+        # The hot loop of large scorecards: text cells are rendered inline (see text_cell).
+        for i, cell in enumerate(cells):
+            if cell is None:
+                continue
+            value, name = cell
+            style = ids[name]
+            if value is None or value == "":
+                if style in book.typed_into:
+                    parts.append(empty_cell(f"{letters[i]}{row}", style))
+                continue
+            if type(value) is str:
+                value = shown = excel_text(value)
+                space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+                parts.append(
+                    f'<c r="{letters[i]}{row}" s="{style}" t="inlineStr"><is><t{space}>'
+                    f"{escape(value)}</t></is></c>"
+                )
+            elif isinstance(value, list):
+                parts.append(rich_cell(f"{letters[i]}{row}", style, _runs(value)))
+                shown = "".join(text for text, _ in value)
+            elif isinstance(value, dt.date):
+                parts.append(number_cell(f"{letters[i]}{row}", style, excel_date(value)))
+                shown = ""
+            else:
+                parts.append(number_cell(f"{letters[i]}{row}", style, value))
+                shown = str(value)
+            if style in wrapping and shown:
+                per_line = self.per_line[i]
+                if "\n" in shown:
+                    n = sum(-(-len(par) // per_line) or 1 for par in shown.split("\n"))
+                else:
+                    n = -(-len(shown) // per_line)
+                if n > lines:
+                    lines = n
+        height = None if lines == 1 else min(409.0, LINE_HEIGHT * lines + 2)
+        return self.ws.row("".join(parts), height)
+
+    def link(
+        self, column: int, row: int, sheet: str, target: str, tooltip: str, display: str
+    ) -> None:
+        """An internal link on (column, row) to cell `target` of `sheet`."""
+        self.ws.link(
+            f"{self.letters[column - 1]}{row}", link_location(sheet, target), tooltip, display
         )
 
+    def status_formats(self, ref: str) -> None:
+        """Colour status cells by value: PASS green, FAIL red, REVIEW amber, ERROR, N/A grey."""
+        self.ws.tail.formats.append((ref, list(self.book.status_dxfs)))
 
-def _stale_format(ws: Any, ref: str) -> None:
-    ws.conditional_formatting.add(
-        ref,
-        Rule(
-            type="cellIs", operator="equal", formula=[f'"{REVIEW_STALE}"'], dxf=_dxf(STALE_COLOURS)
-        ),
-    )
+    def stale_format(self, ref: str) -> None:
+        self.ws.tail.formats.append((ref, [(f'"{REVIEW_STALE}"', self.book.stale_dxf)]))
+
+    def verdict_dropdown(self, ref: str) -> None:
+        self.ws.tail.validations.append(
+            list_validation(
+                ref,
+                VERDICTS,
+                "Verdict",
+                "Your verdict on the machine status; the final status follows it.",
+            )
+        )
+
+    def close(self, auto_filter: str | None = None) -> None:
+        self.ws.tail.auto_filter = auto_filter
+        self.book.written.append(self.ws.close())
+        self.book.open.remove(self)
 
 
-def _verdict_dropdown(ws: Any, ref: str) -> None:
-    dv = DataValidation(
-        type="list",
-        formula1='"' + ",".join(VERDICTS) + '"',
-        allow_blank=True,
-        showDropDown=False,  # sic: in OOXML, showDropDown="1" *hides* the in-cell arrow
-        showErrorMessage=True,
-        errorStyle="stop",
-        errorTitle="Verdict",
-        error="Choose one of: " + ", ".join(VERDICTS) + ".",
-        showInputMessage=True,
-        promptTitle="Verdict",
-        prompt="Your verdict on the machine status; the final status follows it.",
-    )
-    dv.add(ref)
-    ws.data_validations.append(dv)
+def _runs(runs: list[tuple[str, bool]]) -> Iterator[tuple[str, Font]]:
+    for text, bold in runs:
+        yield text, TERM_RUN if bold else PLAIN_RUN
 
 
 def _date_value(text: str) -> dt.date | str:
@@ -539,139 +557,208 @@ def _readable_time(iso: str) -> str:
     return stamp.strftime("%Y-%m-%d %H:%M UTC") if stamp else iso
 
 
+def _rate(passed: int, counted: int) -> float | None:
+    """records.pass_rate from counts: PASS among PASS, FAIL and REVIEW."""
+    return round(passed / counted, 4) if counted else None
+
+
 SAMPLE = 2000  # rows looked at to size a column
+
+
+class _Tally:
+    """What the layout needs before any row is written, gathered in one pass over the run:
+    row counts (for splitting and link targets), status counts and pass rates, and a sample
+    of names for column widths. Counts are kept in compact arrays, not the results."""
+
+    def __init__(self, run: AuditRun) -> None:
+        checks = [c.id for c in run.checks]
+        self.findings_per_policy = array("l")
+        self.evidence_per_finding = array("l")
+        self.machine = {s.value: 0 for s in Status}
+        self.final = dict.fromkeys(FINAL_STATUSES, 0)
+        self.passed = dict.fromkeys(checks, 0)
+        self.counted = dict.fromkeys(checks, 0)
+        self.names: list[str] = []
+        self.paths: list[str] = []
+        self.ids: list[str] = []
+        for policy in run.policies:
+            self.findings_per_policy.append(len(policy.findings))
+            if len(self.names) < SAMPLE:
+                self.names.append(_policy_name(policy))
+                self.paths.append(policy.path)
+                self.ids.append(policy.id)
+            for finding, status in zip(policy.findings, final_statuses(run, policy), strict=True):
+                self.evidence_per_finding.append(len(finding.evidence))
+                self.machine[finding.status.value] += 1
+                self.final[status] += 1
+                if status in ("PASS", "FAIL", "REVIEW") and finding.check_id in self.counted:
+                    self.counted[finding.check_id] += 1
+                    self.passed[finding.check_id] += status == "PASS"
+        self.policies = len(self.findings_per_policy)
+        self.findings = len(self.evidence_per_finding)
+        self.evidence = sum(self.evidence_per_finding)
+
+    def overall_rate(self) -> float | None:
+        counted = sum(self.final[s] for s in ("PASS", "FAIL", "REVIEW"))
+        return _rate(self.final["PASS"], counted)
+
+
+class _Rows:
+    """Row index -> (sheet, 1-based sheet row), for a table split by plan_parts, read in
+    increasing order (a moving cursor, so lookups cost nothing)."""
+
+    def __init__(self, parts: list[Part], top: int) -> None:
+        self.parts, self.top, self.k = parts, top, 0
+
+    def __call__(self, index: int) -> tuple[str, int]:
+        while index >= self.parts[self.k].stop and self.k + 1 < len(self.parts):
+            self.k += 1
+        while index < self.parts[self.k].start and self.k > 0:
+            self.k -= 1
+        part = self.parts[self.k]
+        if not part.start <= index < part.stop:
+            raise IndexError(index)
+        return part.name, self.top + index - part.start + 1
 
 
 class _Writer:
     """Lays out and writes one scorecard."""
 
+    book: _Book  # set on the copy that renders a task
+
     def __init__(self, run: AuditRun) -> None:
         self.run = run
-        self.book = _Book()
-        self.findings = [(p, f) for p in run.policies for f in p.findings]
-        self.row_of = {f.id: i for i, (_, f) in enumerate(self.findings)}
-        counts = [len(f.evidence) for _, f in self.findings]
-        self.first_evidence: list[int] = []  # index of each finding's first Evidence row
-        total = 0
-        for n in counts:
-            self.first_evidence.append(total)
-            total += n
+        self.tally = tally = _Tally(run)
+        self.check_ids = [c.id for c in run.checks]
         # Every table is planned before anything is written: Summary links into Findings and
         # Findings into Evidence need the sheet and row of their targets.
         self.parts = {
-            "Summary": plan_parts(
-                "Summary", [len(p.findings) for p in run.policies], top=SUMMARY_TOP
+            "Summary": plan_parts("Summary", tally.findings_per_policy, top=SUMMARY_TOP),
+            FINDINGS_SHEET: plan_parts(
+                FINDINGS_SHEET, array("b", (n > 1 for n in tally.evidence_per_finding)), top=1
             ),
-            FINDINGS_SHEET: plan_parts(FINDINGS_SHEET, [1 if n > 1 else 0 for n in counts], top=1),
-            "Evidence": plan_parts("Evidence", [0] * total, top=1),
-            "Checklist": plan_parts("Checklist", [0] * len(run.checks), top=1),
-            "Policies": plan_parts("Policies", [0] * len(run.policies), top=1),
-            ORPHANS_SHEET: plan_parts(ORPHANS_SHEET, [0] * len(run.orphaned_reviews), top=1),
+            "Evidence": plan_parts("Evidence", _zeros(tally.evidence), top=1),
+            "Checklist": plan_parts("Checklist", _zeros(len(run.checks)), top=1),
+            "Policies": plan_parts("Policies", _zeros(tally.policies), top=1),
+            ORPHANS_SHEET: plan_parts(ORPHANS_SHEET, _zeros(len(run.orphaned_reviews)), top=1),
         }
-        self.finding_at = _locate(self.parts[FINDINGS_SHEET], top=1)
-        self.evidence_at = _locate(self.parts["Evidence"], top=1)
         self.notes = list(run.notes)
         for what, parts in self.parts.items():
             self.notes += _split_note(what, parts)
 
-    def write(self, stream: Any) -> None:
-        """Write every sheet, in reading order, and save the workbook to `stream`."""
-        wb = self.book.wb
-        wb.properties.creator = self.run.tool_name
-        wb.properties.title = f"Scorecard: {self.run.checklist.title}"
+    def render(self, task: str, folder: Path) -> list[WrittenSheet]:
+        """Write the sheets of one task (see TASKS) into part files in `folder`."""
+        if not hasattr(self, "book"):
+            # The plan stays as planned: a pool may still be pickling it for other tasks.
+            worker = copy.copy(self)
+            worker.book = _Book(folder)
+            return worker.render(task, folder)
+        try:
+            if task == "summary":
+                self._summary()
+            elif task == "findings":
+                self._findings()
+            elif task == "evidence":
+                self._evidence()
+            elif task == "checklist":
+                self._table(
+                    "Checklist",
+                    CHECK_COLUMNS,
+                    check_records(self.run),
+                    CHECK_WIDTHS,
+                    {"weight": "decimal"},
+                    wrap={"title", "description", "regulation", "rules", "status_logic"},
+                )
+            elif task == "policies":
+                self._table(
+                    "Policies",
+                    POLICY_COLUMNS,
+                    (policy_record(self.run, p) for p in self.run.policies),
+                    POLICY_WIDTHS,
+                    {
+                        "size": "number",
+                        "words": "number",
+                        "sections": "number",
+                        "score": "pct",
+                        "final_score": "pct",
+                    },
+                    wrap={"path", "title", "source_url", "warnings", "error"},
+                )
+            elif task == "run":
+                self._run_sheet()
+            elif task == "orphans":
+                if self.run.orphaned_reviews:
+                    self._orphans()
+            else:
+                raise ValueError(f"unknown scorecard task {task!r}")
+        except BaseException:
+            self.book.abort()
+            raise
+        return self.book.written
+
+    def props(self) -> DocProps:
         # Document times from the run, so the same run gives the same properties.
-        stamp = _utc_naive(self.run.finished_at)
-        if stamp is not None:
-            wb.properties.created = wb.properties.modified = stamp
-        self._summary()
-        self._findings()
-        self._evidence()
-        self._table(
-            "Checklist",
-            CHECK_COLUMNS,
-            check_records(self.run),
-            CHECK_WIDTHS,
-            {"weight": "decimal"},
-            wrap={"title", "description", "regulation", "rules", "status_logic"},
+        return DocProps(
+            creator=self.run.tool_name,
+            title=f"Scorecard: {self.run.checklist.title}",
+            created=_utc_naive(self.run.finished_at),
         )
-        self._table(
-            "Policies",
-            POLICY_COLUMNS,
-            policy_records(self.run),
-            POLICY_WIDTHS,
-            {
-                "size": "number",
-                "words": "number",
-                "sections": "number",
-                "score": "pct",
-                "final_score": "pct",
-            },
-            wrap={"path", "title", "source_url", "warnings", "error"},
-        )
-        self._run_sheet()
-        if self.run.orphaned_reviews:
-            self._orphans()
-        wb.save(stream)
 
     # --- Summary -------------------------------------------------------------------------
 
     def _summary(self) -> None:
-        run, book = self.run, self.book
+        run, book, tally = self.run, self.book, self.tally
         checks = run.checks
-        finals = {
-            p.id: dict(zip((f.check_id for f in p.findings), final_statuses(run, p), strict=True))
-            for p in run.policies
-        }
-        all_finals = [s for p in run.policies for s in finals[p.id].values()]
-        rates = [pass_rate(finals[p.id].get(c.id, "") for p in run.policies) for c in checks]
-        names = [_policy_name(p) for p in run.policies]
+        rates = [_rate(tally.passed[c.id], tally.counted[c.id]) for c in checks]
         widths = [
-            _content_width(names[:SAMPLE], 18, 34),
-            _content_width((p.path for p in run.policies[:SAMPLE]), 8, 44),
+            _content_width(tally.names, 18, 34),
+            _content_width(tally.paths, 8, 44),
             11,
             11,
             8,
             *([13] * len(checks)),
         ]
-        last_col = get_column_letter(len(widths))
+        last_col = column_letter(len(widths))
         stale = sum(r.stale for r in run.reviews.values())
         reviews = (
             f"{len(run.reviews)} findings reviewed ({stale} stale), "
             f"{len(run.orphaned_reviews)} orphaned; the statuses below include verdicts"
         )
+        finding_at = _Rows(self.parts[FINDINGS_SHEET], top=1)
+        policies = iter(run.policies)
+        first_finding = 0  # index of the current policy's first finding
         for part in self.parts["Summary"]:
             sheet = book.sheet(
                 part.name,
                 widths,
                 freeze=f"B{SUMMARY_TOP + 1}",
-                title_rows=f"{SUMMARY_HEADING_ROW}:{SUMMARY_HEADING_ROW}",
+                title_rows=(SUMMARY_HEADING_ROW, SUMMARY_HEADING_ROW),
                 tab=HEADER_FILL,
             )
-            ws = sheet.ws
-            sheet.append([book.cell(ws, run.checklist.title, "title")])
+            sheet.append([(run.checklist.title, "title")])
             for label, value, style in (
                 ("Checklist version", f"{run.checklist.version} ({run.checklist.id})", "text"),
                 ("Audit date", _readable_time(run.finished_at), "text"),
-                ("Policies", len(run.policies), "number_left"),
-                ("Overall pass rate", pass_rate(all_finals), "pct_left"),
+                ("Policies", tally.policies, "number_left"),
+                ("Overall pass rate", tally.overall_rate(), "pct_left"),
                 ("Reviews", reviews, "text"),
             ):
-                sheet.append([book.cell(ws, label, "label"), book.cell(ws, value, style)])
+                sheet.append([(label, "label"), (value, style)])
             # The pass-rate row stands above the column headings, outside the filtered range,
             # so sorting or filtering the policies never moves it.
             sheet.append(
                 [
-                    book.cell(ws, "Pass rate per check", "label"),
+                    ("Pass rate per check", "label"),
                     None,
                     None,
                     None,
                     None,
-                    *(book.cell(ws, rate, "rate") for rate in rates),
+                    *((rate, "rate") for rate in rates),
                 ]
             )
             sheet.append(
                 [
-                    book.cell(ws, h, "header")
+                    (h, "header")
                     for h in (
                         "Policy",
                         "File",
@@ -682,91 +769,105 @@ class _Writer:
                     )
                 ]
             )
-            for policy, name in zip(
-                run.policies[part.start : part.stop], names[part.start : part.stop], strict=True
-            ):
-                cells = [
-                    book.cell(ws, name, "text"),
-                    book.cell(ws, policy.path, "text"),
-                    book.cell(ws, policy.metadata.get("archived", ""), "text"),
-                    book.cell(ws, effective_date(policy), "text"),
-                    book.cell(ws, reviewed_score(run, policy), "pct"),
+            for policy in itertools.islice(policies, part.stop - part.start):
+                finals = dict(
+                    zip(
+                        (f.check_id for f in policy.findings),
+                        final_statuses(run, policy),
+                        strict=True,
+                    )
+                )
+                cells: list[tuple[Value, str] | None] = [
+                    (_policy_name(policy), "text"),
+                    (policy.path, "text"),
+                    (policy.metadata.get("archived", ""), "text"),
+                    (effective_date(policy), "text"),
+                    (reviewed_score(run, policy), "pct"),
+                    *((finals.get(check.id, ""), "status_link") for check in checks),
                 ]
-                by_check = {f.check_id: f for f in policy.findings}
-                for check in checks:
-                    status = finals[policy.id].get(check.id, "")
-                    cell = book.cell(ws, status, "status_link")
-                    finding = by_check.get(check.id)
-                    if finding is not None:
-                        target_sheet, row = self.finding_at(self.row_of[finding.id])
-                        cell.hyperlink = Hyperlink(
-                            ref="",  # set to the cell's coordinate when the row is appended
-                            location=link_location(target_sheet, f"A{row}"),
-                            tooltip=f"{check.id} on {policy.id}: open its finding",
-                            display=status,
-                        )
-                    cells.append(cell)
-                sheet.append(cells)
+                row = sheet.append(cells)
+                position = {f.check_id: first_finding + k for k, f in enumerate(policy.findings)}
+                for column, check in enumerate(checks, start=6):
+                    index = position.get(check.id)
+                    if index is None:
+                        continue
+                    target, target_row = finding_at(index)
+                    status = finals[check.id]
+                    sheet.link(
+                        column,
+                        row,
+                        target,
+                        f"A{target_row}",
+                        f"{check.id} on {policy.id}: open its finding",
+                        status,
+                    )
+                first_finding += len(policy.findings)
             last_row = SUMMARY_TOP + max(part.stop - part.start, 1)
             if checks:
-                _status_formats(ws, f"F{SUMMARY_TOP + 1}:{last_col}{last_row}")
-            ws.auto_filter.ref = f"A{SUMMARY_HEADING_ROW}:{last_col}{last_row}"
+                sheet.status_formats(f"F{SUMMARY_TOP + 1}:{last_col}{last_row}")
+            sheet.close(auto_filter=f"A{SUMMARY_HEADING_ROW}:{last_col}{last_row}")
 
     # --- Findings ------------------------------------------------------------------------
 
     def _findings(self) -> None:
         book = self.book
-        layout = [(key, width, kind) for key, width, kind in FINDINGS_LAYOUT]
-        ids = [p.id for p in self.run.policies[:SAMPLE]]
-        layout[0] = ("policy_id", _content_width(ids, 16, 36), "text")
+        layout = list(FINDINGS_LAYOUT)
+        layout[0] = ("policy_id", _content_width(self.tally.ids, 16, 36), "text")
         widths = [width for _, width, _ in layout]
         hidden = [i for i, (_, _, kind) in enumerate(layout, start=1) if kind == "hidden"]
-        letter = {key: get_column_letter(i) for i, (key, _, _) in enumerate(layout, start=1)}
-        last_col = get_column_letter(len(layout))
-        records = finding_records(self.run)
+        letter = {key: column_letter(i) for i, (key, _, _) in enumerate(layout, start=1)}
+        more_column = 1 + [key for key, _, _ in layout].index("evidence_count")
+        last_col = column_letter(len(layout))
+        evidence_at = _Rows(self.parts["Evidence"], top=1)
+        findings = self._all_findings()
+        first_evidence = 0
         for part in self.parts[FINDINGS_SHEET]:
             # Two pages wide: on one, the nineteen visible columns would print too small to
             # read; on two, the evidence half and the review half each stay legible.
             sheet = book.sheet(part.name, widths, hidden=hidden, freeze="C2", pages_wide=2)
-            ws = sheet.ws
-            sheet.append([book.cell(ws, FINDINGS_HEADERS[key], "header") for key, _, _ in layout])
-            for i in range(part.start, part.stop):
-                sheet.append(self._finding_row(ws, i, self.findings[i][1], next(records)))
+            sheet.append([(FINDINGS_HEADERS[key], "header") for key, _, _ in layout])
+            for policy, finding in itertools.islice(findings, part.stop - part.start):
+                record = finding_record(self.run, policy, finding)
+                row = sheet.append(self._finding_cells(finding, record))
+                count = len(finding.evidence)
+                if count > 1:  # all the finding's snippets, one row each, on Evidence
+                    target, target_row = evidence_at(first_evidence)
+                    sheet.link(
+                        more_column,
+                        row,
+                        target,
+                        f"A{target_row}",
+                        f"All {count} evidence snippets",
+                        str(count),
+                    )
+                first_evidence += count
             last = 1 + max(part.stop - part.start, 1)
             for key in ("status", "final_status"):
-                _status_formats(ws, f"{letter[key]}2:{letter[key]}{last}")
-            _stale_format(ws, f"{letter['review_state']}2:{letter['review_state']}{last}")
-            _verdict_dropdown(ws, f"{letter['verdict']}2:{letter['verdict']}{last}")
-            ws.auto_filter.ref = f"A1:{last_col}{last}"
+                sheet.status_formats(f"{letter[key]}2:{letter[key]}{last}")
+            sheet.stale_format(f"{letter['review_state']}2:{letter['review_state']}{last}")
+            sheet.verdict_dropdown(f"{letter['verdict']}2:{letter['verdict']}{last}")
+            sheet.close(auto_filter=f"A1:{last_col}{last}")
 
-    def _finding_row(
-        self, ws: Any, index: int, finding: Finding, record: dict[str, Any]
-    ) -> list[Any]:
-        book = self.book
-        cells = []
+    def _all_findings(self) -> Iterator[tuple[PolicyResult, Finding]]:
+        for policy in self.run.policies:
+            for finding in policy.findings:
+                yield policy, finding
+
+    @staticmethod
+    def _finding_cells(finding: Finding, record: dict[str, Any]) -> list[tuple[Value, str] | None]:
+        cells: list[tuple[Value, str] | None] = []
         for key, _, kind in FINDINGS_LAYOUT:
             value = record[key]
             if kind == "evidence":
                 first = finding.evidence[0] if finding.evidence else None
-                cells.append(
-                    book.cell(ws, _rich_evidence(first.quote, first.terms) if first else "", "wrap")
-                )
+                cells.append((_rich_evidence(first.quote, first.terms) if first else "", "wrap"))
             elif kind == "more":
-                cell = book.cell(ws, value or None, "link" if value > 1 else "count")
-                if value > 1:  # all the finding's snippets, one row each, on Evidence
-                    target_sheet, row = self.evidence_at(self.first_evidence[index])
-                    cell.hyperlink = Hyperlink(
-                        ref="",  # set to the cell's coordinate when the row is appended
-                        location=link_location(target_sheet, f"A{row}"),
-                        tooltip=f"All {value} evidence snippets",
-                        display=str(value),
-                    )
-                cells.append(cell)
+                cells.append((value or None, "link" if value > 1 else "count"))
             elif kind == "date":
-                cells.append(book.cell(ws, _date_value(value) or None, "date"))
+                cells.append((_date_value(value) or None, "date"))
             else:
                 style = {"verdict": "input", "state": "status", "hidden": "text"}.get(kind, kind)
-                cells.append(book.cell(ws, value, style))
+                cells.append((value, style))
         return cells
 
     # --- Evidence, Checklist, Policies, Orphaned reviews ------------------------------------
@@ -782,24 +883,27 @@ class _Writer:
             "terms": "wrap",
         }
         widths = [EVIDENCE_WIDTHS[key] for key, _ in EVIDENCE_COLUMNS]
-        last_col = get_column_letter(len(EVIDENCE_COLUMNS))
-        records = evidence_records(self.run)
-        terms = (ev.terms for _, f in self.findings for ev in f.evidence)
+        last_col = column_letter(len(EVIDENCE_COLUMNS))
+        snippets = (
+            (record, ev.terms)
+            for policy, finding in self._all_findings()
+            for record, ev in zip(
+                finding_evidence_records(policy, finding), finding.evidence, strict=True
+            )
+        )
         for part in self.parts["Evidence"]:
             sheet = book.sheet(part.name, widths, freeze="B2")
-            ws = sheet.ws
-            sheet.append([book.cell(ws, h, "header") for _, h in EVIDENCE_COLUMNS])
-            for _ in range(part.start, part.stop):
-                record, matched = next(records), next(terms)
+            sheet.append([(h, "header") for _, h in EVIDENCE_COLUMNS])
+            for record, matched in itertools.islice(snippets, part.stop - part.start):
                 sheet.append(
                     [
-                        book.cell(ws, _rich_evidence(record[k], matched), "wrap")
+                        (_rich_evidence(record[k], matched), "wrap")
                         if k == "quote"
-                        else book.cell(ws, record[k], kinds.get(k, "text"))
+                        else (record[k], kinds.get(k, "text"))
                         for k, _ in EVIDENCE_COLUMNS
                     ]
                 )
-            ws.auto_filter.ref = f"A1:{last_col}{1 + max(part.stop - part.start, 1)}"
+            sheet.close(auto_filter=f"A1:{last_col}{1 + max(part.stop - part.start, 1)}")
 
     def _table(
         self,
@@ -811,24 +915,20 @@ class _Writer:
         wrap: set[str],
     ) -> None:
         book = self.book
-        last_col = get_column_letter(len(columns))
+        last_col = column_letter(len(columns))
+        styles = [kinds.get(k, "wrap" if k in wrap else "text") for k, _ in columns]
         for part in self.parts[base]:
             sheet = book.sheet(part.name, [widths[k] for k, _ in columns], freeze="B2")
-            ws = sheet.ws
-            sheet.append([book.cell(ws, h, "header") for _, h in columns])
-            for _ in range(part.start, part.stop):
-                record = next(records)
+            sheet.append([(h, "header") for _, h in columns])
+            for record in itertools.islice(records, part.stop - part.start):
                 sheet.append(
-                    [
-                        book.cell(ws, record[k], kinds.get(k, "wrap" if k in wrap else "text"))
-                        for k, _ in columns
-                    ]
+                    [(record[k], style) for (k, _), style in zip(columns, styles, strict=True)]
                 )
-            ws.auto_filter.ref = f"A1:{last_col}{1 + max(part.stop - part.start, 1)}"
+            sheet.close(auto_filter=f"A1:{last_col}{1 + max(part.stop - part.start, 1)}")
 
     def _orphans(self) -> None:
         book = self.book
-        letter = {key: get_column_letter(i) for i, (key, _) in enumerate(ORPHAN_COLUMNS, 1)}
+        letter = {key: column_letter(i) for i, (key, _) in enumerate(ORPHAN_COLUMNS, 1)}
         styles = {"verdict": "input", "comment": "input", "reviewer": "input"}
         for part in self.parts[ORPHANS_SHEET]:
             sheet = book.sheet(
@@ -837,30 +937,27 @@ class _Writer:
                 freeze="B2",
                 tab=STALE_COLOURS[0],
             )
-            ws = sheet.ws
-            sheet.append([book.cell(ws, h, "header") for _, h in ORPHAN_COLUMNS])
+            sheet.append([(h, "header") for _, h in ORPHAN_COLUMNS])
             for review in self.run.orphaned_reviews[part.start : part.stop]:
                 data = review.model_dump(mode="json")
                 sheet.append(
                     [
-                        book.cell(ws, _date_value(data[k]) or None, "date")
+                        (_date_value(data[k]) or None, "date")
                         if k == "reviewed_on"
-                        else book.cell(ws, data[k] or "", styles.get(k, "wrap"))
+                        else (data[k] or "", styles.get(k, "wrap"))
                         for k, _ in ORPHAN_COLUMNS
                     ]
                 )
             last = 1 + max(part.stop - part.start, 1)
-            _verdict_dropdown(ws, f"{letter['verdict']}2:{letter['verdict']}{last}")
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(ORPHAN_COLUMNS))}{last}"
+            sheet.verdict_dropdown(f"{letter['verdict']}2:{letter['verdict']}{last}")
+            sheet.close(auto_filter=f"A1:{column_letter(len(ORPHAN_COLUMNS))}{last}")
 
     # --- Run -----------------------------------------------------------------------------
 
     def _run_sheet(self) -> None:
-        run, book = self.run, self.book
+        run, book, tally = self.run, self.book, self.tally
         sheet = book.sheet("Run", [24, 110], freeze="A2")
-        ws = sheet.ws
-        sheet.append([book.cell(ws, "Item", "header"), book.cell(ws, "Value", "header")])
-        machine, final = run.status_counts(), final_counts(run)
+        sheet.append([("Item", "header"), ("Value", "header")])
         rows: list[tuple[str, Any]] = [
             ("Tool", f"{run.tool_name} {run.tool_version}"),
             ("Checklist", f"{run.checklist.title} ({run.checklist.id} {run.checklist.version})"),
@@ -871,10 +968,10 @@ class _Writer:
             ("Started (UTC)", run.started_at),
             ("Finished (UTC)", run.finished_at),
             ("Python", run.python),
-            ("Policies", len(run.policies)),
-            ("Findings", len(self.findings)),
-            *((f"Machine {s.value}", machine[s.value]) for s in Status),
-            *((f"Final {s}", final[s]) for s in FINAL_STATUSES),
+            ("Policies", tally.policies),
+            ("Findings", tally.findings),
+            *((f"Machine {s.value}", tally.machine[s.value]) for s in Status),
+            *((f"Final {s}", tally.final[s]) for s in FINAL_STATUSES),
             ("Reviews carried", len(run.reviews)),
             ("Reviews stale", sum(r.stale for r in run.reviews.values())),
             ("Reviews orphaned", len(run.orphaned_reviews)),
@@ -888,12 +985,65 @@ class _Writer:
                 if isinstance(value, float)
                 else "wrap"
             )
-            sheet.append([book.cell(ws, label, "label"), book.cell(ws, value, style)])
+            sheet.append([(label, "label"), (value, style)])
+        sheet.close()
+
+
+def _zeros(n: int) -> Sequence[int]:
+    """n rows without links, in 1 byte a row."""
+    return array("b", bytes(n))
+
+
+# The sheet groups in reading order; each is one pass over the results. The first four are
+# large on large runs and go to worker processes when a pool is given.
+TASKS = ("summary", "findings", "evidence", "checklist", "policies", "run", "orphans")
+HEAVY = ("findings", "evidence", "summary", "policies")  # longest first
+
+
+def _render(writer: _Writer, task: str, folder: Path) -> list[WrittenSheet]:
+    return writer.render(task, folder)
+
+
+class ScorecardJob:
+    """One scorecard being written: `submit` hands the large sheet groups to a process pool
+    (each worker reads the results itself), `finish` writes the rest here, waits, and puts the
+    parts together into `path` (through a temporary file, replaced in one step)."""
+
+    def __init__(self, run: AuditRun, path: Path) -> None:
+        self.path = path
+        self.writer = _Writer(run)
+        self.folder = Path(
+            tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".parts", dir=path.parent)
+        )
+        self.futures: dict[str, Future[list[WrittenSheet]]] = {}
+
+    def submit(self, pool: Executor) -> None:
+        for task in HEAVY:
+            self.futures[task] = pool.submit(_render, self.writer, task, self.folder)
+
+    def finish(self) -> Path:
+        try:
+            done: dict[str, list[WrittenSheet]] = {}
+            for task in TASKS:
+                if task not in self.futures:
+                    done[task] = self.writer.render(task, self.folder)
+            for task, future in self.futures.items():
+                done[task] = future.result()
+            sheets = [sheet for task in TASKS for sheet in done[task]]
+            with atomic_output(self.path, "wb") as out:
+                assemble(out, sheets, _stylesheet(), self.writer.props())
+        finally:
+            self.cancel()
+        return self.path
+
+    def cancel(self) -> None:
+        """Stop what has not started, wait for what has, and remove the parts."""
+        for future in self.futures.values():
+            future.cancel()
+        wait(self.futures.values())  # nothing may still write into the folder
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def write_xlsx(run: AuditRun, path: Path) -> Path:
-    """Write the scorecard to `path` through a temporary file, replaced in one step."""
-    writer = _Writer(run)
-    with atomic_output(path, "wb") as out:
-        writer.write(out)
-    return path
+    """Write the scorecard to `path`, in this process."""
+    return ScorecardJob(run, path).finish()

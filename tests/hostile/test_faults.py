@@ -223,8 +223,12 @@ def test_interrupt_writes_nothing(
 ) -> None:
     prev_out, prev_statuses = previous
     out = _fresh_copy(prev_out, tmp_path)
+    # Four copies of the corpus: a run that lasts well past the moment of the interrupt.
+    many = tmp_path / "many"
+    for i in range(4):
+        shutil.copytree(corpus, many / str(i))
     proc = subprocess.Popen(
-        audit_cmd(corpus, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        audit_cmd(many, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
