@@ -40,16 +40,21 @@ def run_rules(check: CompiledCheck, scan: Scan) -> dict[str, RuleOutput]:
     for rule in check.rules:
         within = [widen(document, outputs[d].sentences(), rule.window) for d in rule.within]
         allowed = allowed_sentences(document, within, rule.in_section, rule.first, rule.last)
-        rejected = excluded(rule.unless, scan) if rule.unless is not None else {}
-        out = RuleOutput()
+        out = outputs[rule.id] = RuleOutput()
+        if allowed is not None and not allowed:
+            continue  # a primitive only looks at allowed sentences: spare it the scans
+        rejected: dict[int, str] | None = None  # worked out at the first hit, if any
         for item in rule.primitive.evaluate(scan, allowed):
-            if isinstance(item, Hit) and item.sentence in rejected:
-                out.candidates.append(Candidate(item.sentence, rejected[item.sentence], item.spans))
-            elif isinstance(item, Hit):
-                out.hits.append(item)
+            if isinstance(item, Hit):
+                if rejected is None:
+                    rejected = excluded(rule.unless, scan) if rule.unless is not None else {}
+                if item.sentence in rejected:
+                    reason = rejected[item.sentence]
+                    out.candidates.append(Candidate(item.sentence, reason, item.spans))
+                else:
+                    out.hits.append(item)
             else:
                 out.candidates.append(item)
-        outputs[rule.id] = out
     return outputs
 
 

@@ -69,12 +69,14 @@ class Scan:
     def __init__(self, document: Document, leaves: LeafSet | None = None) -> None:
         self.document = document
         self._starts = [s.start for s in document.sentences]
-        self._ends = [s.start + len(s.text) for s in document.sentences]
+        self._ends = [s.end for s in document.sentences]
         self._cache: dict[int, dict[int, list[tuple[int, int]]]] = {}
         self.extra: dict[Any, Any] = {}  # other per-document results, e.g. extracted values
         self._data = document.text.encode("utf-8")
         self._chars = _CharOffsets(document.text, self._data)
         self._present: frozenset[int] | None = None
+        self._byte_bounds: tuple[list[int], list[int]] | None = None
+        self._matching: dict[Any, list[int]] = {}
         if leaves is not None:
             self._present = leaves.present(self._data)
 
@@ -108,22 +110,72 @@ class Scan:
             for m in regex.finditer(self.document.text):
                 yield m.start(), m.end()
             return
-        data = self._data
-        pos, endpos = 0, len(data)
-        chars = self._chars
-        while True:
-            span = raw.Match(_UNANCHORED, data, pos, endpos)[0]
-            if span[0] == -1:
-                return
-            yield chars.of(span[0]), chars.of(span[1])
-            if pos == endpos:
-                return
-            if span[1] == pos:  # empty match: step over one character, as finditer does
-                pos += 1
-                while pos < endpos and data[pos] & 0xC0 == 0x80:
-                    pos += 1
+        of = self._chars.of
+        for start, end in _byte_spans(raw, self._data):
+            yield of(start), of(end)
+
+    def sentences_matching(self, regex: Any) -> list[int]:
+        """Indices of the sentences in which a match of `regex` starts, in order, once each.
+
+        Same as taking `regex.finditer(document.text)` and filing each match start under its
+        sentence, skipping matches that start before the end of the last sentence filed (as
+        `candidate_sentences` always did); found on the UTF-8 bytes with byte offsets, so no
+        offset is converted back to characters. Computed once per regex and document.
+        """
+        found = self._matching.get(regex)
+        if found is None:
+            found = self._matching[regex] = self._first_matches(regex)
+        return found
+
+    def _first_matches(self, regex: Any) -> list[int]:
+        raw = getattr(regex, "_regexp", None)
+        if raw is None:  # not a google-re2 pattern: character offsets from its own finditer
+            starts, ends = self._starts, self._ends
+            matches: Iterator[int] = (m.start() for m in regex.finditer(self.document.text))
+        else:
+            starts, ends = self._sentence_bytes()
+            matches = (start for start, _ in _byte_spans(raw, self._data))
+        hit: list[int] = []
+        current_end = -1
+        for start in matches:
+            if start <= current_end:
+                continue  # this sentence is already in
+            i = bisect.bisect_right(starts, start) - 1
+            hit.append(i)
+            current_end = ends[i]
+        return hit
+
+    def _sentence_bytes(self) -> tuple[list[int], list[int]]:
+        """UTF-8 byte offsets of the sentences' starts and ends (the character ones if ASCII)."""
+        if self._byte_bounds is None:
+            if len(self._data) == len(self.document.text):
+                self._byte_bounds = (self._starts, self._ends)
             else:
-                pos = span[1]
+                to_bytes = self._chars.to_bytes
+                self._byte_bounds = (
+                    [to_bytes(c) for c in self._starts],
+                    [to_bytes(c) for c in self._ends],
+                )
+        return self._byte_bounds
+
+
+def _byte_spans(raw: Any, data: bytes) -> Iterator[tuple[int, int]]:
+    """Byte spans of the matches of a raw RE2 regexp in UTF-8 `data`, in the order and with the
+    steps of its wrapper's finditer."""
+    pos, endpos = 0, len(data)
+    while True:
+        span = raw.Match(_UNANCHORED, data, pos, endpos)[0]
+        if span[0] == -1:
+            return
+        yield span
+        if pos == endpos:
+            return
+        if span[1] == pos:  # empty match: step over one character, as finditer does
+            pos += 1
+            while pos < endpos and data[pos] & 0xC0 == 0x80:
+                pos += 1
+        else:
+            pos = span[1]
 
 
 class LeafSet(Protocol):
@@ -135,9 +187,10 @@ class LeafSet(Protocol):
 class _CharOffsets:
     """Maps UTF-8 byte offsets of a text to character offsets (identity for ASCII text)."""
 
-    __slots__ = ("_ends", "_extra")
+    __slots__ = ("_chars", "_ends", "_extra")
 
     def __init__(self, text: str, data: bytes) -> None:
+        self._chars: list[int] = []  # character offset of each non-ASCII character
         self._ends: list[int] = []  # byte offset just past each non-ASCII character
         self._extra: list[int] = []  # extra bytes of the non-ASCII characters up to that one
         if len(data) == len(text):
@@ -145,6 +198,7 @@ class _CharOffsets:
         extra = 0
         for m in _NON_ASCII.finditer(text):
             size = len(m.group().encode("utf-8"))
+            self._chars.append(m.start())
             self._ends.append(m.start() + extra + size)
             extra += size - 1
             self._extra.append(extra)
@@ -155,6 +209,13 @@ class _CharOffsets:
             return byte_offset
         i = bisect.bisect_right(self._ends, byte_offset)
         return byte_offset - (self._extra[i - 1] if i else 0)
+
+    def to_bytes(self, char_offset: int) -> int:
+        """Byte offset of a character offset (the inverse of `of`)."""
+        if not self._chars:
+            return char_offset
+        i = bisect.bisect_left(self._chars, char_offset)  # non-ASCII characters before it
+        return char_offset + (self._extra[i - 1] if i else 0)
 
 
 class Primitive(Protocol):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import re2
@@ -18,6 +19,8 @@ import re2
 from auditor.rules.base import RuleCompileError, Scan
 
 Span = tuple[int, int]
+
+_UNANCHORED = re2._Anchor.UNANCHORED
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
@@ -63,6 +66,16 @@ class Expr:
 
     def leaves(self) -> Iterator[Leaf]:
         raise NotImplementedError
+
+    @cached_property
+    def leaf_list(self) -> tuple[Leaf, ...]:
+        """`leaves()` once for all documents (a compiled expression never changes)."""
+        return tuple(self.leaves())
+
+    @cached_property
+    def positive_keys(self) -> frozenset[int]:
+        """Keys of the `positive_leaves`: a sentence with none of them can never match."""
+        return frozenset(leaf.key for leaf in positive_leaves(self))
 
     def test(self, hits: dict[int, list[Span]]) -> tuple[bool, list[Span]]:
         """Decide on one sentence from its leaf hits; returns (matched, positive spans)."""
@@ -242,9 +255,14 @@ def compile_expr(raw: Any, path: Sequence[str | int], registry: LeafRegistry) ->
 def sentence_hits(expr: Expr, scan: Scan) -> dict[int, dict[int, list[Span]]]:
     """Leaf hits of an expression grouped by sentence: {sentence: {leaf key: spans}}."""
     by_sentence: dict[int, dict[int, list[Span]]] = {}
-    for leaf in expr.leaves():
-        for sentence, spans in scan.leaf_hits(leaf.key, leaf.regex).items():
-            by_sentence.setdefault(sentence, {})[leaf.key] = spans
+    for leaf in expr.leaf_list:
+        key = leaf.key
+        for sentence, spans in scan.leaf_hits(key, leaf.regex).items():
+            found = by_sentence.get(sentence)
+            if found is None:
+                by_sentence[sentence] = {key: spans}
+            else:
+                found[key] = spans
     return by_sentence
 
 
@@ -259,9 +277,20 @@ def positive_leaves(expr: Expr) -> Iterator[Leaf]:
 
 def test_string(expr: Expr, text: str) -> bool:
     """Whether the expression matches a standalone string (a heading, a link target)."""
+    # Whether an expression holds depends only on which leaves match at all, not on their
+    # spans: one search per leaf (the first match finditer would give) on bytes encoded once.
+    data = text.encode("utf-8")
     hits: dict[int, list[Span]] = {}
-    for leaf in expr.leaves():
-        spans = [(m.start(), m.end()) for m in leaf.regex.finditer(text)]
-        if spans:
-            hits[leaf.key] = spans
+    for leaf in expr.leaf_list:
+        if leaf.key in hits:
+            continue
+        raw = getattr(leaf.regex, "_regexp", None)
+        if raw is None:  # not a google-re2 pattern
+            found = leaf.regex.search(text)
+            if found is not None:
+                hits[leaf.key] = [found.span()]
+        else:
+            span = raw.Match(_UNANCHORED, data, 0, len(data))[0]
+            if span[0] != -1:
+                hits[leaf.key] = [span]  # byte offsets: only their presence is used
     return expr.test(hits)[0]

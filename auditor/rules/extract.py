@@ -103,19 +103,24 @@ _DAY_FIRST_TLDS = {
     "cy",
 }
 _LABEL_WORDS = 4  # words besides the value that an `alone` sentence may hold
+# A numeric date whose first number is over 12 settles day-first for the whole document.
+_DAY_FIRST_DATE = re.compile(r"\b(?:1[3-9]|2\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2})\b")
 
 
-def guess_day_first(document: Document) -> bool:
-    """Whether numeric dates in this document are day/month/year."""
+def guess_day_first(document: Document, scan: Scan | None = None) -> bool:
+    """Whether numeric dates in this document are day/month/year (`scan`: of this document)."""
     site = document.metadata.get("site", "")
     tld = site.rsplit(".", 1)[-1].lower() if "." in site else ""
     if tld in _DAY_FIRST_TLDS:
         return True
-    # A numeric date whose first number is over 12 settles it for the whole document.
-    return bool(
-        re.search(
-            r"\b(?:1[3-9]|2\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2})\b", document.text
-        )
+    if scan is None:
+        return bool(_DAY_FIRST_DATE.search(document.text))
+    # Such a date holds no line break and starts with an ASCII digit, so it stands within one
+    # sentence holding a digit; at a sentence's edges `\b` sees the same as in the whole text
+    # (a line break or the end). The phone prefilter lists those sentences for every document.
+    sentences = document.sentences
+    return any(
+        _DAY_FIRST_DATE.search(sentences[i].text) for i in scan.sentences_matching(_DIGIT_LINE)
     )
 
 
@@ -141,12 +146,12 @@ class Extract:
     target: Expr | None = None
     text: Expr | None = None
 
-    def _find(self, document: Document) -> Callable[[str], list[ValueMatch]]:
+    def _find(self, scan: Scan) -> Callable[[str], list[ValueMatch]]:
         if self.extractor == "date":
-            day_first = guess_day_first(document) if self.day_first is None else self.day_first
+            day_first = _day_first(scan) if self.day_first is None else self.day_first
             return lambda s: find_dates(s, day_first=day_first, allow_year=self.allow_year)
         if self.extractor == "phone":
-            region = guess_region(document) if self.region == "auto" else self.region
+            region = guess_region(scan.document) if self.region == "auto" else self.region
             return lambda s: find_phones(s, region=region)
         simple: dict[str, Callable[[str], list[ValueMatch]]] = {
             "email": find_emails,
@@ -161,10 +166,15 @@ class Extract:
         document = scan.document
         out: dict[int, list[ValueMatch]] = {}
         if self.extractor == "link":
-            with_url = set(candidate_sentences(document, _URL_CANDIDATE))
+            with_url = set(scan.sentences_matching(_URL_CANDIDATE))
+            link_ok: dict[tuple[str, str], bool] = {}  # a site repeats its links (menu, footer)
             for sentence in document.sentences:
                 for link in sentence.links:
-                    if self._link_ok(link.target, sentence.text[link.start : link.end]):
+                    target, text = link.target, sentence.text[link.start : link.end]
+                    ok = link_ok.get((target, text))
+                    if ok is None:
+                        ok = link_ok[target, text] = self._link_ok(target, text)
+                    if ok:
                         out.setdefault(sentence.index, []).append(
                             ValueMatch(link.start, link.end, link.target, "link")
                         )
@@ -174,9 +184,9 @@ class Extract:
                     if test_string(self.target, str(url.value)):
                         out.setdefault(sentence.index, []).append(url)
             return out
-        find = self._find(document)
+        find = self._find(scan)
         starts = [s.start for s in document.sentences]
-        for value in _scan_candidates(document, self.extractor, find):
+        for value in _scan_candidates(scan, self.extractor, find):
             i = bisect.bisect_right(starts, value.start) - 1
             sentence = document.sentences[i]
             # A value may run on into the next line (an address block): it belongs to the
@@ -306,26 +316,17 @@ _PREFILTERS: dict[str, tuple[Any, int]] = {
     )
 }
 _URL_CANDIDATE = _PREFILTERS["url"][0]
+_DIGIT_LINE = _PREFILTERS["phone"][0]  # an ASCII digit, run on to the end of its line
 
 
-def candidate_sentences(document: Document, pattern: Any) -> list[int]:
+def candidate_sentences(document: Document | Scan, pattern: Any) -> list[int]:
     """Indices of the sentences in which `pattern` matches, from one pass over the text."""
-    sentences = document.sentences
-    starts = [s.start for s in sentences]
-    hit: list[int] = []
-    current_end = -1
-    # One finditer: RE2's wrapper re-encodes the whole text on every search() call.
-    for found in pattern.finditer(document.text):
-        if found.start() <= current_end:
-            continue  # this sentence is already in
-        i = bisect.bisect_right(starts, found.start()) - 1
-        hit.append(i)
-        current_end = sentences[i].end
-    return hit
+    scan = document if isinstance(document, Scan) else Scan(document)
+    return scan.sentences_matching(pattern)
 
 
 def _scan_candidates(
-    document: Document, extractor: str, find: Callable[[str], list[ValueMatch]]
+    document: Document | Scan, extractor: str, find: Callable[[str], list[ValueMatch]]
 ) -> Iterator[ValueMatch]:
     """Run `find` only over the stretches of text that can hold a value; offsets in the text.
 
@@ -333,15 +334,16 @@ def _scan_candidates(
     a policy hold no digit at all, so skipping them is most of the work saved, and the values
     are the same as over the whole text.
     """
+    scan = document if isinstance(document, Scan) else Scan(document)
     prefilter = _PREFILTERS.get(extractor)
-    text = document.text
+    text = scan.document.text
     if prefilter is None:
         yield from find(text)
         return
     pattern, context = prefilter
-    sentences = document.sentences
+    sentences = scan.document.sentences
     runs: list[list[int]] = []
-    for i in candidate_sentences(document, pattern):
+    for i in scan.sentences_matching(pattern):
         first, last = max(i - context, 0), min(i + context, len(sentences) - 1)
         if runs and first <= runs[-1][1] + 1:
             runs[-1][1] = max(runs[-1][1], last)
@@ -353,6 +355,14 @@ def _scan_candidates(
             yield ValueMatch(
                 value.start + offset, value.end + offset, value.value, value.kind, value.label
             )
+
+
+def _day_first(scan: Scan) -> bool:
+    """`guess_day_first` of the scanned document, decided once for all its date rules."""
+    found: bool | None = scan.extra.get("day_first")
+    if found is None:
+        found = scan.extra["day_first"] = guess_day_first(scan.document, scan)
+    return found
 
 
 def _alone(text: str, values: list[ValueMatch]) -> bool:

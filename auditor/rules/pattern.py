@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from auditor.rules.base import Candidate, Hit, Scan
-from auditor.rules.expr import Expr, positive_leaves, sentence_hits
+from auditor.rules.expr import Expr, sentence_hits
 
 
 @dataclass
@@ -31,7 +31,7 @@ class Pattern:
 
     def evaluate(self, scan: Scan, allowed: set[int] | None) -> Iterator[Hit | Candidate]:
         by_sentence = sentence_hits(self.match, scan)
-        positive = {leaf.key for leaf in positive_leaves(self.match)}
+        positive = self.match.positive_keys
         if positive:
             # Only a sentence holding a positive leaf can match: skip the rest unread.
             indices = sorted(i for i, hits in by_sentence.items() if positive & hits.keys())

@@ -21,7 +21,7 @@ from typing import Any
 
 from auditor.document.model import Document
 from auditor.rules.base import Scan
-from auditor.rules.expr import Expr, positive_leaves, sentence_hits, test_string
+from auditor.rules.expr import Expr, sentence_hits, test_string
 
 # CPython's own regex parser, used only to inspect a pattern's structure (re._parser from 3.11,
 # sre_parse before; importing sre_parse on 3.11+ warns).
@@ -118,9 +118,7 @@ def excluded(unless: Expr, scan: Scan) -> dict[int, str]:
     by_sentence = sentence_hits(unless, scan)
     # An expression with no positive term (`not: ...`) can hold on a sentence with no hits.
     candidates = (
-        range(len(scan.document.sentences))
-        if next(positive_leaves(unless), None) is None
-        else list(by_sentence)
+        range(len(scan.document.sentences)) if not unless.positive_keys else list(by_sentence)
     )
     out = {}
     for i in candidates:
