@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from auditor.models import AuditRun, Finding, PolicyResult, Review, Verdict
 from auditor.records import FINDING_COLUMNS, REVIEW_STALE, evidence_fingerprint
+from auditor.xlsx_read import Workbook
 
 # The workbook contract between the xlsx reporter (writer) and this module (reader).
 FINDINGS_SHEET = "Findings"
@@ -56,6 +57,8 @@ REVIEW_FIELDS = [
     "status",
     "quote",
 ]
+# The columns a reviewer types into: a row with none of them filled in holds no review.
+_CONTENT_KEYS = ("verdict", "comment", "reviewer", "reviewed_on")
 _SPLIT_SHEET = re.compile(r"\((\d+)\)$")
 _FORMULA_START = tuple("=+-@\t\r\uff1d\uff0b\uff0d\uff20'")
 
@@ -173,13 +176,12 @@ def _row_review(cells: dict[str, Any], where: str) -> Review | None:
 
 
 def _sheet_rows(
-    ws: Any, columns: dict[str, str], where: str, required: Iterable[str]
+    wb: Workbook, sheet: str, columns: dict[str, str], where: str, required: Iterable[str]
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number, {key: value}) for every data row, columns found by their header text."""
-    ws.reset_dimensions()  # a stale <dimension> from another program would cut rows off
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None) or ()
-    index = {_text(h): i for i, h in enumerate(header) if h is not None}
+    """(row number, {key: value}) for the data rows that may hold a review, columns found by
+    their header text. A row with no value in any reviewer column cannot hold one, so the
+    reader may leave it out (it then never parses it: the speed of reading a big scorecard)."""
+    index = {_text(h): i for i, h in enumerate(wb.header(sheet)) if h is not None}
     for key in required:
         if columns[key] not in index:
             raise ReviewFileError(
@@ -187,8 +189,10 @@ def _sheet_rows(
                 "is this a scorecard written by auditor?"
             )
     wanted = {key: index[h] for key, h in columns.items() if h in index}
-    for number, row in enumerate(rows, start=2):
-        yield number, {k: row[i] if i < len(row) else None for k, i in wanted.items()}
+    content = {wanted[k] + 1 for k in _CONTENT_KEYS if k in wanted}
+    for number, row in wb.rows(sheet, content):
+        if number >= 2:
+            yield number, {k: row[i] if i < len(row) else None for k, i in wanted.items()}
 
 
 def _findings_sheets(names: list[str]) -> list[str]:
@@ -204,24 +208,23 @@ def read_scorecard(path: Path) -> list[Review]:
     Raises ReviewFileError (one line) when the file is not a workbook, has no Findings sheet or
     no finding id column, or names the same finding twice.
     """
-    # openpyxl ships no type hints (types-openpyxl is not a dev dependency).
-    from openpyxl import load_workbook  # type: ignore[import-untyped]
-
     try:
-        # Read-only mode streams rows, so a scorecard of a million findings fits in memory;
-        # data_only=False keeps a formula someone typed as its text, not its cached value.
-        wb = load_workbook(path, read_only=True, data_only=False, rich_text=False)
+        wb = Workbook(path)
     except zipfile.BadZipFile as exc:
         raise ReviewFileError(f"{path}: cannot read reviews: not an Excel workbook") from exc
-    except Exception as exc:  # openpyxl raises many types for a damaged file; all mean "stop"
+    except Exception as exc:  # a damaged part raises one of many types; all mean "stop"
         raise ReviewFileError(f"{path}: cannot read reviews: {type(exc).__name__}: {exc}") from exc
     try:
         return _workbook_reviews(path, wb)
+    except ReviewFileError:
+        raise
+    except Exception as exc:  # a damaged sheet: one line too, never a traceback
+        raise ReviewFileError(f"{path}: cannot read reviews: {type(exc).__name__}: {exc}") from exc
     finally:
         wb.close()
 
 
-def _workbook_reviews(path: Path, wb: Any) -> list[Review]:
+def _workbook_reviews(path: Path, wb: Workbook) -> list[Review]:
     sheets = _findings_sheets(wb.sheetnames)
     if not sheets:
         raise ReviewFileError(f"{path}: cannot read reviews: no {FINDINGS_SHEET!r} sheet")
@@ -246,7 +249,7 @@ def _workbook_reviews(path: Path, wb: Any) -> list[Review]:
     seen: dict[str, str] = {}
     for name in sheets:
         where = f"{path}: sheet {name!r}"
-        for number, cells in _sheet_rows(wb[name], columns, where, ["finding_id"]):
+        for number, cells in _sheet_rows(wb, name, columns, where, ["finding_id"]):
             if _text(cells.get("review_state")).casefold().startswith(REVIEW_STALE):
                 # Still marked stale: the review was made on the older evidence.
                 cells["fingerprint"] = cells.get("reviewed_fingerprint")
@@ -263,7 +266,7 @@ def _workbook_reviews(path: Path, wb: Any) -> list[Review]:
     if ORPHANS_SHEET in wb.sheetnames:
         where = f"{path}: sheet {ORPHANS_SHEET!r}"
         for number, cells in _sheet_rows(
-            wb[ORPHANS_SHEET], dict(ORPHAN_COLUMNS), where, ["finding_id"]
+            wb, ORPHANS_SHEET, dict(ORPHAN_COLUMNS), where, ["finding_id"]
         ):
             review = _row_review(cells, f"{where} row {number}")
             # A review typed into Findings after its orphan was written wins over the orphan.

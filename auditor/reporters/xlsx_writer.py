@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from auditor.reporters.zipout import Deflated, DeflateFile, deflate, write_zip
+from auditor.xlsx_read import column_letter  # one definition for the reader and the writer
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -58,15 +59,6 @@ def _t(text: str) -> str:
     if text[:1].isspace() or text[-1:].isspace():
         return '<t xml:space="preserve">' + escape(text) + "</t>"
     return "<t>" + escape(text) + "</t>"
-
-
-def column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def excel_date(value: dt.date) -> int:
