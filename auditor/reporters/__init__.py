@@ -59,9 +59,10 @@ def write_reports(run: AuditRun, out_dir: Path, names: Sequence[str], jobs: int 
 
 
 def _write_parallel(run: AuditRun, staged: dict[str, tuple[Path, Path]], jobs: int) -> None:
-    # forkserver: workers start from a clean process, not a fork of this one and its threads.
+    # fork, as the audit's pool: no re-import of the caller's main module, and the workers are
+    # all started at the first submit, before this process starts any thread of its own.
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         scorecard = ScorecardJob(run, staged["xlsx"][0]) if "xlsx" in staged else None
         futures: list[Future[Path]] = []
