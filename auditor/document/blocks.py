@@ -11,6 +11,30 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+# Offsets below this come from one shared list of ints (see `offset_run`): 4.5 MB at most, grown
+# to the longest document seen.
+_SHARED_LIMIT = 1 << 17
+_shared_ints: list[int] = []
+
+
+def offset_run(start: int, stop: int) -> list[int]:
+    """The offsets `start .. stop - 1` for a block's offset list.
+
+    Taken as a slice of one list of ints shared by all documents: copying references to ints
+    that exist is four times faster than creating one int per character (the bulk of a block's
+    cost), and the offset lists then take 8 bytes per character instead of 36.
+    """
+    global _shared_ints
+    ints = _shared_ints
+    if stop > len(ints) and len(ints) < _SHARED_LIMIT:
+        # A new list replaces the old one whole, never extended in place: a thread that reads
+        # the old one meanwhile still sees every int at its index.
+        ints = list(range(min(max(stop, 2 * len(ints), 1 << 14), _SHARED_LIMIT)))
+        _shared_ints = ints
+    if stop <= len(ints):
+        return ints[start:stop]
+    return list(range(start, stop))
+
 
 class BlockKind(str, enum.Enum):
     """What a block is in the document's structure."""

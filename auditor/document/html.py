@@ -62,7 +62,7 @@ from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
 
-from auditor.document.blocks import Block, BlockKind, Link
+from auditor.document.blocks import Block, BlockKind, Link, offset_run
 
 __all__ = ["HtmlResult", "parse_html"]
 
@@ -447,7 +447,10 @@ class _BlockBuilder(HTMLParser):
 
     def _find(self, names: frozenset[str], scope: frozenset[str]) -> int:
         """Stack index of the nearest open element named in `names`, not past `scope`; or -1."""
-        if not any(self._open.get(name) for name in names):
+        for name in names:  # a loop rather than any(): no generator for one or two names
+            if self._open.get(name):
+                break
+        else:
             return -1
         tags = self._tags
         for i in range(len(tags) - 1, max(-1, len(tags) - 1 - _SCAN_LIMIT), -1):
@@ -533,13 +536,16 @@ class _BlockBuilder(HTMLParser):
                 self._break_at = -1
             else:
                 self._flush()
-        pre = any(self._open.get(tag) for tag in _PREFORMATTED)
         pos = 0
         for m in _ODD_SPACE.finditer(s):
             start = m.start()
             if start > pos:
                 self._run(s, pos, start, base, const)
-            if pre and (m.group().count("\n") > 1 or m.group().count("\r") > 1):
+            gap = m.group()
+            # Whether a <pre> is open is asked only of a blank line: most runs are one newline.
+            if (gap.count("\n") > 1 or gap.count("\r") > 1) and any(
+                self._open.get(tag) for tag in _PREFORMATTED
+            ):
                 self._flush()
             else:
                 self._space(base if const else base + start)
@@ -571,7 +577,7 @@ class _BlockBuilder(HTMLParser):
         if const:
             self._offs.extend([base] * (b - a))
         else:
-            self._offs.extend(range(base + a, base + b))
+            self._offs += offset_run(base + a, base + b)
         self._len += b - a
         if trailing:
             self._space(base if const else base + b)

@@ -14,7 +14,7 @@ import html
 import re
 from collections.abc import Iterator
 
-from auditor.document.blocks import Block, BlockKind, Link
+from auditor.document.blocks import Block, BlockKind, Link, offset_run
 
 _LINE = re.compile(r"([^\r\n]*)(?:\r\n|\r|\n|$)")  # group 1: the content
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)")
@@ -68,7 +68,7 @@ class _Builder:
     def add(self, text: str, offset: int) -> None:
         """Append source text that starts at `offset` verbatim."""
         self.parts.append(text)
-        self.offsets.extend(range(offset, offset + len(text)))
+        self.offsets += offset_run(offset, offset + len(text))
 
     def add_mapped(self, text: str, offset: int) -> None:
         """Append text that stands for the source character at `offset` (an entity, a break)."""
@@ -129,56 +129,68 @@ class _Builder:
             self.add(source[pos:end], pos)
 
     def build(self, kind: BlockKind, level: int = 0) -> Block | None:
-        """Collapse white space, strip, and return the block (None if empty)."""
+        """Collapse white space, strip, and return the block (None if empty).
+
+        The builder is spent afterwards: the block may own its offset list.
+        """
         text = "".join(self.parts)
         offsets = self.offsets
-        out: list[str] = []
-        out_offsets: list[int] = []
         run_starts: list[int] = []  # old index where each collapsed run starts
         removed: list[int] = []  # characters removed up to and including that run
-        gone = pos = 0
         # Only runs that are not already a single plain space need rewriting. ASCII text without
         # control characters (tab, NUL ...) or a double space has none: three tests at C speed
         # then replace the regex, which stops at every space, for most blocks.
-        no_runs = text.isascii() and text.isprintable() and "  " not in text
-        for m in () if no_runs else _SPACE_RUN.finditer(text):
-            s, e = m.span()
-            out.append(text[pos:s])
-            out_offsets.extend(offsets[pos:s])
-            out.append(" ")
-            out_offsets.append(offsets[s])
-            gone += e - s - 1
-            run_starts.append(s)
-            removed.append(gone)
-            pos = e
-        if run_starts:
-            out.append(text[pos:])
-            out_offsets.extend(offsets[pos:])
-            text, offsets = "".join(out), out_offsets
+        if not (text.isascii() and text.isprintable() and "  " not in text):
+            out: list[str] = []
+            out_offsets: list[int] = []
+            gone = pos = 0
+            for m in _SPACE_RUN.finditer(text):
+                s, e = m.span()
+                out.append(text[pos:s])
+                out_offsets.extend(offsets[pos:s])
+                out.append(" ")
+                out_offsets.append(offsets[s])
+                gone += e - s - 1
+                run_starts.append(s)
+                removed.append(gone)
+                pos = e
+            if run_starts:
+                out.append(text[pos:])
+                out_offsets.extend(offsets[pos:])
+                text, offsets = "".join(out), out_offsets
         stripped = text.strip()
         if not stripped:
             return None
-        lead = len(text) - len(text.lstrip())
-        final_offsets = offsets[lead : lead + len(stripped)]
-
-        def new_index(old: int) -> int:
-            k = bisect.bisect_right(run_starts, old) - 1
-            if k < 0:
-                return old
-            # Inside run k: the run became one space at its start.
-            before = removed[k - 1] if k else 0
-            run_end = run_starts[k] + (removed[k] - before) + 1
-            if old < run_end:
-                return run_starts[k] - before + (1 if old > run_starts[k] else 0)
-            return old - removed[k]
-
+        if len(stripped) == len(text):  # nothing to strip (the usual case): no copy of offsets
+            lead = 0
+            final_offsets = offsets
+        else:
+            lead = len(text) - len(text.lstrip())
+            final_offsets = offsets[lead : lead + len(stripped)]
         links = []
         for link in self.links:
-            a = max(new_index(link.start) - lead, 0)
-            b = min(new_index(link.end) - lead, len(stripped))
+            start, end = link.start, link.end
+            if run_starts:
+                start = _new_index(run_starts, removed, start)
+                end = _new_index(run_starts, removed, end)
+            a = max(start - lead, 0)
+            b = min(end - lead, len(stripped))
             if b > a:
                 links.append(Link(a, b, link.target))
         return Block(kind, stripped, final_offsets, level, links)
+
+
+def _new_index(run_starts: list[int], removed: list[int], old: int) -> int:
+    """Index after white space collapsing of the character at `old` before it (see build)."""
+    k = bisect.bisect_right(run_starts, old) - 1
+    if k < 0:
+        return old
+    # Inside run k: the run became one space at its start.
+    before = removed[k - 1] if k else 0
+    run_end = run_starts[k] + (removed[k] - before) + 1
+    if old < run_end:
+        return run_starts[k] - before + (1 if old > run_starts[k] else 0)
+    return old - removed[k]
 
 
 def _lines(source: str) -> Iterator[tuple[int, int]]:
@@ -223,7 +235,7 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
 
     for start, end in _lines(source):
         line = source[start:end]
-        if not line.strip():  # also inside a fence
+        if not line or line.isspace():  # also inside a fence; as `not line.strip()`, no copy
             flush()
             continue
         # Most lines are prose: when the first visible character can open no block construct,
@@ -291,14 +303,18 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
         hard_break = (
             line.endswith("  ")
             or line.endswith("\\")
-            or bool(not plain and _BREAK_TAG.search(line.rstrip()))
+            # the tag ends in ">": a memchr spares most lines a copy and a regex search
+            or bool(not plain and ">" in line and _BREAK_TAG.search(line.rstrip()))
         )
         if para is None:
             para = _Builder()
-        elif para.length():
+        elif para.offsets:
             para.add_mapped(" ", start - 1)  # the joining space stands for the line break
         content_end = end - 1 if line.endswith("\\") else end
-        add_inline(para, start, content_end)
+        if plain:  # add_inline(), without a call per line
+            para.add(source[start:content_end], start)
+        else:
+            para.inline(source, start, content_end)
         para_lines += 1
         if hard_break:
             flush()
@@ -308,6 +324,7 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
 
 _OPEN_MARKUP = re.compile(r"(?:\*+|_+|\[|<)+$")
 _CLOSE_MARKUP = re.compile(r"(?:\*+|_+|>|\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\))+")
+_CLOSE_FIRST = frozenset("*_>]")  # the characters _CLOSE_MARKUP can start with
 
 
 def widen_to_markup(source: str, start: int, end: int) -> tuple[int, int]:
@@ -319,6 +336,9 @@ def widen_to_markup(source: str, start: int, end: int) -> tuple[int, int]:
         line_start = max(source.rfind("\n", window, start) + 1, window)
         if m := _OPEN_MARKUP.search(source, line_start, start):
             start = m.start()
-    if m := _CLOSE_MARKUP.match(source, end, min(len(source), end + 2000)):
+    # Likewise after it: the closing markup starts with one of these or is not there.
+    if source[end : end + 1] in _CLOSE_FIRST and (
+        m := _CLOSE_MARKUP.match(source, end, min(len(source), end + 2000))
+    ):
         end = m.end()
     return start, end

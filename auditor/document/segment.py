@@ -140,26 +140,17 @@ def _is_boundary(text: str, match: re.Match[str], sentence_start: int) -> bool:
     end = match.end()
     closers = match.group(1)
     terminators = text[period_at : match.start(1)]
-    token_start = max(0, period_at - _MAX_TOKEN)
-    window = text[token_start:period_at]
-    if window and not window[-1].isspace():
-        token = window.split()[-1]
-        token_start = period_at - len(token)
-    else:
-        token = ""
-        token_start = period_at
-    token = token.lstrip(_OPENERS)
-    lowered = token.lower()
 
     if not text[end].isspace():
         # The regex guarantees a capitalised word follows directly: "data.We".
+        if terminators != "." or closers:
+            return False
+        token = _token_before(text, period_at)[0]
         return (
-            terminators == "."
-            and not closers
-            and len(token) >= 2
+            len(token) >= 2
             and token.isalpha()
             and token.islower()
-            and lowered not in _ABBREVIATIONS
+            and token.lower() not in _ABBREVIATIONS
         )
 
     follow = _FOLLOW.match(text, end)
@@ -173,6 +164,10 @@ def _is_boundary(text: str, match: re.Match[str], sentence_start: int) -> bool:
         return False
     if terminators != ".":
         return True
+    # Only a single period needs the token before it: found this late, most "?", "!" and
+    # lowercase continuations are decided without it.
+    token, token_start = _token_before(text, period_at)
+    lowered = token.lower()
     if lowered in _NEVER_END:
         return False
     if initial.isdigit() and (
@@ -186,6 +181,16 @@ def _is_boundary(text: str, match: re.Match[str], sentence_start: int) -> bool:
     if lowered in _AMBIGUOUS or _DOTTED.fullmatch(lowered):
         return word in _STARTERS or (token.isupper() and word in _STARTERS_UPPER)
     return True
+
+
+def _token_before(text: str, period_at: int) -> tuple[str, int]:
+    """The token just before `period_at` without opening quotes or brackets, and where it starts
+    (before those openers are stripped); ("", period_at) if white space precedes the period."""
+    window = text[max(0, period_at - _MAX_TOKEN) : period_at]
+    if not window or window[-1].isspace():
+        return "", period_at
+    token = window.rsplit(None, 1)[-1]  # the last word, without splitting the whole window
+    return token.lstrip(_OPENERS), period_at - len(token)
 
 
 def _inner_capital(word: str) -> bool:
