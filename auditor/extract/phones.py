@@ -18,8 +18,10 @@ the number as written, extension included; the value has no extension.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import phonenumbers
+from phonenumbers.phonenumbermatcher import PhoneNumberMatch, PhoneNumberMatcher
 
 from auditor.extract.base import ValueMatch, resolve_overlaps
 
@@ -39,6 +41,43 @@ _VANITY = re.compile(
     r"(?<![\w-])(?:1[-. ]?)?\(?8(?:00|33|44|55|66|77|88)\)?[-. ]?"
     r"(?=[0-9A-Z-]*[A-Z])[0-9A-Z]{2,4}-?[0-9A-Z]{2,7}(?![\w-])"
 )
+
+
+# Outcomes of the matcher's parse-and-verify step: {(region, leniency, candidate, character
+# before, character after): number or None}. Kept across documents: policies repeat their own
+# numbers, and most candidates ("1.", "2023") fail the same way in every policy.
+_VERIFIED: dict[tuple[Any, ...], phonenumbers.FrozenPhoneNumber | None] = {}
+_VERIFIED_MAX = 50_000  # entries, a few MB; the cache starts over when full
+
+
+class _Matcher(PhoneNumberMatcher):
+    """libphonenumber's matcher, its parse-and-verify step memoised.
+
+    That step (most of the matcher's time) reads only the candidate, the characters just
+    before and after it in the text (at VALID leniency and above: a Latin letter or currency
+    sign there rejects it), the region and the leniency, so equal keys give equal outcomes.
+    The stored number is frozen, as matches of equal candidates share it.
+    """
+
+    def _parse_and_verify(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
+        text = self.text
+        end = offset + len(candidate)
+        key = (
+            self.preferred_region,
+            self.leniency,
+            candidate,
+            text[offset - 1] if offset > 0 else "",  # "" is no character: the text's edge
+            text[end] if end < len(text) else "",
+        )
+        try:
+            number = _VERIFIED[key]
+        except KeyError:
+            found = super()._parse_and_verify(candidate, offset)
+            number = None if found is None else phonenumbers.FrozenPhoneNumber(found.number)
+            if len(_VERIFIED) >= _VERIFIED_MAX:
+                _VERIFIED.clear()
+            _VERIFIED[key] = number
+        return None if number is None else PhoneNumberMatch(offset, candidate, number)
 
 
 def _is_fax(text: str, start: int, end: int) -> bool:
@@ -71,7 +110,7 @@ def _idd_numbers(text: str) -> list[ValueMatch]:
     # Any region whose international prefix is "00" reads "0082 ..." as +82; only matches that
     # start with that prefix are kept, so national numbers are still read in the caller's region.
     found: list[ValueMatch] = []
-    matcher = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.VALID)
+    matcher = _Matcher(text, "GB", leniency=phonenumbers.Leniency.VALID)
     for m in matcher:
         if m.raw_string.startswith("00"):
             e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
@@ -82,7 +121,7 @@ def _idd_numbers(text: str) -> list[ValueMatch]:
 def find_phones(text: str, region: str = "US") -> list[ValueMatch]:
     """Every non-fax phone number in `text` as E.164, national numbers read in `region`."""
     candidates: list[ValueMatch] = []
-    matcher = phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
+    matcher = _Matcher(text, region, leniency=phonenumbers.Leniency.VALID)
     for m in matcher:
         e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
         candidates.append(ValueMatch(m.start, m.end, e164, "phone"))

@@ -203,6 +203,31 @@ _WEAK: tuple[tuple[str, re.Pattern[str], bool], ...] = (
         True,
     ),
 )
+# Per strong pattern, in the same order: a pattern without look-arounds or anchors that matches
+# somewhere inside every match of the strong one. A stretch of text it does not match holds no
+# match of that strong pattern, so the costly pattern (most open with a town name and so are
+# tried at every capital letter) is run only on the few stretches that pass.
+_GATES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(gate, flags)
+    for gate, flags in (
+        (r"[ \t][0-9]{5}", 0),  # us: "[ \t]+" before the ZIP
+        (r"[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z][ \t]?[0-9][ABCEGHJ-NPRSTV-Z][0-9]", 0),  # ca
+        (r"[ \t][0-9][ABD-HJLNP-UW-Z]{2}", 0),  # uk: the inward code
+        (r"(?:NSW|VIC|QLD|TAS|SA|WA|NT|ACT)[ \t]+[0-9]{4}", 0),  # au
+        (r"[0-9][A-Za-z]?[ \t]+[A-Z0-9]", 0),  # street: a house number's end, a name's start
+        (r"[0-9][A-Za-z]?[ \t]+[A-Z0-9]", 0),  # street with a unit: the same
+        (r"[ \t](?:rue|avenue|boulevard|bd|place|quai|chemin|allée|impasse|cours)[ \t]", 0),
+        (
+            r"(?:straße|strasse|str\.|Straße|Strasse|weg|platz|allee|gasse|damm|ufer|straat|laan"
+            r"|gracht|plein|kade)[ \t]+[0-9]",
+            0,
+        ),
+        (r"(?:Box|Bag)[ \t]+[0-9]", re.IGNORECASE),  # po-box, folded as that pattern is
+        (r"Postfach[ \t]+[0-9]", 0),
+        (r"Co\.?[ \t]|Dublin[ \t]|[AC-FHKNPRTV-Y][0-9]{2}|D6W", 0),  # ie: its three forms
+        (r"[,\u2013\u2014-][ \t]*[1-9][0-9]{2}[ \t]?[0-9]{3}", 0),  # in: the PIN
+    )
+)
 _TOWN_REQUIRED = {"SA", "WA", "NT", "ACT"}
 _SEPARATOR = re.compile(r"[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?")
 
@@ -294,8 +319,10 @@ def _weak_matches(text: str, strong: list[_Part]) -> list[list[re.Match[str]]]:
 def _parts(text: str) -> list[_Part]:
     parts: list[_Part] = []
     lines = _candidate_lines(text)
-    for label, pattern in _STRONG:
+    for (label, pattern), gate in zip(_STRONG, _GATES, strict=True):
         for start, end in lines:
+            if gate.search(text, start, end) is None:
+                continue  # no match of `pattern` lies within this stretch
             for m in pattern.finditer(text, start, end):
                 if label == "au" and m.group("state") in _TOWN_REQUIRED and not m.group("town"):
                     continue

@@ -185,8 +185,8 @@ class LeafRegistry:
 
     def __init__(self) -> None:
         self._by_source: dict[str, Leaf] = {}
-        self._set: Any = None
-        self._set_size = -1  # leaves in `_set`; rebuilt if leaves were added since
+        self._sets: list[tuple[Any, list[int]]] | None = None  # (RE2 set, its leaves' keys)
+        self._set_size = -1  # leaves in `_sets`; rebuilt if leaves were added since
 
     def leaf(self, source: str, label: str, path: Sequence[str | int]) -> Leaf:
         found = self._by_source.get(source)
@@ -199,33 +199,62 @@ class LeafRegistry:
         return len(self._by_source)
 
     def present(self, data: bytes) -> frozenset[int] | None:
-        """Keys of the leaves that match somewhere in UTF-8 `data`, in one pass over it; None
-        when that cannot be told (then every leaf must be scanned)."""
+        """Keys of the leaves that match somewhere in UTF-8 `data` (and maybe of some that do
+        not), from one pass of each leaf set over it; None when that cannot be told (then every
+        leaf must be scanned)."""
         if self._set_size != len(self._by_source):
-            self._set, self._set_size = _leaf_set(list(self._by_source)), len(self._by_source)
-        if self._set is None:
+            self._sets, self._set_size = _leaf_sets(list(self._by_source)), len(self._by_source)
+        if self._sets is None:
             return None
-        keys = self._set.Match(data)
-        # An empty answer is also what RE2 gives when the set's automaton ran out of memory:
-        # never trust it to skip every leaf.
-        return frozenset(keys) if keys else None
+        present: list[int] = []
+        for leaf_set, keys in self._sets:
+            found = leaf_set.Match(data) or ()
+            if len(keys) not in found:
+                # No sentinel: RE2 gave up (its automaton ran out of memory) and answered
+                # nothing; never trust that to skip a leaf.
+                present += keys
+            else:
+                present += [keys[i] for i in found if i != len(keys)]
+        return frozenset(present)
 
     def __getstate__(self) -> dict[str, Any]:
-        # An RE2 set cannot be pickled; a copy rebuilds it on first use.
-        return {"_by_source": self._by_source, "_set": None, "_set_size": -1}
+        # An RE2 set cannot be pickled; a copy rebuilds its sets on first use.
+        return {"_by_source": self._by_source, "_sets": None, "_set_size": -1}
+
+
+# Leaves per RE2 set. One automaton for all ~130 leaves of the baseline checklist spends most of
+# its time building states for new combinations of leaves on each new document; three sets of a
+# third each build far fewer, and a document's first pass costs 2.5x less (measured, 2 cores).
+_SET_LEAVES = 48
+
+
+def _leaf_sets(sources: list[str]) -> list[tuple[Any, list[int]]] | None:
+    """RE2 sets over the sources (leaf key = index in `sources`), each with its leaves' keys;
+    None if RE2 cannot build one."""
+    count = -(-len(sources) // _SET_LEAVES)  # leaves dealt round, so sets are alike in size
+    sets = []
+    for first in range(count):
+        keys = list(range(first, len(sources), count))
+        leaf_set = _leaf_set([sources[key] for key in keys])
+        if leaf_set is None:
+            return None
+        sets.append((leaf_set, keys))
+    return sets
 
 
 def _leaf_set(sources: list[str]) -> Any:
-    """An RE2 set of the sources, index = leaf key; None if RE2 cannot build it."""
+    """An RE2 set of the sources, index = position in `sources`, and at index len(sources) a
+    sentinel that matches every text (absent from an answer only when RE2 failed); None if RE2
+    cannot build it."""
     options = re2.Options()
     options.log_errors = False
     options.case_sensitive = False
-    # Every leaf in one automaton: with a small budget its state cache is flushed over and over
-    # and the pass gets ten times slower. The memory is only taken as states are built.
+    # All of its leaves in one automaton: with a small budget its state cache is flushed over
+    # and over and the pass gets ten times slower. The memory is only taken as states are built.
     options.max_mem = 64 << 20
     leaf_set = re2.Set.SearchSet(options)
     try:
-        for key, source in enumerate(sources):
+        for key, source in enumerate([*sources, r"\A"]):
             if leaf_set.Add(source) != key:
                 return None
         leaf_set.Compile()
