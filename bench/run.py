@@ -101,7 +101,7 @@ def time_grep(paths: list[Path], triggers: Path, repeat: int = 3) -> dict[str, A
 class TreeMemory(threading.Thread):
     """Samples the resident memory of a process and all its descendants, keeping the peak."""
 
-    def __init__(self, pid: int, interval: float = 0.02) -> None:
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.interval = interval
