@@ -648,11 +648,13 @@ class _Writer:
 
     def render(self, task: str, folder: Path) -> list[WrittenSheet]:
         """Write the sheets of one task (see TASKS) into part files in `folder`."""
-        if not hasattr(self, "book"):
-            # The plan stays as planned: a pool may still be pickling it for other tasks.
-            worker = copy.copy(self)
-            worker.book = _Book(folder)
-            return worker.render(task, folder)
+        # A copy renders: the plan stays as planned, since a pool may still be pickling it for
+        # other tasks.
+        worker = copy.copy(self)
+        worker.book = _Book(folder)
+        return worker._render(task)
+
+    def _render(self, task: str) -> list[WrittenSheet]:
         try:
             if task == "summary":
                 self._summary()
@@ -1000,7 +1002,7 @@ TASKS = ("summary", "findings", "evidence", "checklist", "policies", "run", "orp
 HEAVY = ("findings", "evidence", "summary", "policies")  # longest first
 
 
-def _render(writer: _Writer, task: str, folder: Path) -> list[WrittenSheet]:
+def _render_task(writer: _Writer, task: str, folder: Path) -> list[WrittenSheet]:
     return writer.render(task, folder)
 
 
@@ -1019,7 +1021,7 @@ class ScorecardJob:
 
     def submit(self, pool: Executor) -> None:
         for task in HEAVY:
-            self.futures[task] = pool.submit(_render, self.writer, task, self.folder)
+            self.futures[task] = pool.submit(_render_task, self.writer, task, self.folder)
 
     def finish(self) -> Path:
         try:
