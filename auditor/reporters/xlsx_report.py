@@ -22,7 +22,7 @@ import re
 import shutil
 import tempfile
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,11 +57,11 @@ from auditor.reporters.xlsx_writer import (
     assemble,
     column_letter,
     empty_cell,
-    escape,
     excel_date,
     list_validation,
     number_cell,
     rich_cell,
+    text_cell,
 )
 from auditor.reviews import FINDINGS_HEADERS, FINDINGS_SHEET, ORPHAN_COLUMNS, ORPHANS_SHEET
 
@@ -242,18 +242,6 @@ def plan_parts(base: str, links: Sequence[int], top: int) -> list[Part]:
     for _ in bounds:  # base, then "base (2)", "base (3)" ..., each a legal sheet name
         names.append(sheet_title(base, names))
     return [Part(name, a, b) for name, (a, b) in zip(names, bounds, strict=True)]
-
-
-def _locate(parts: list[Part], top: int) -> Callable[[int], tuple[str, int]]:
-    """Row index -> (sheet, 1-based sheet row) for a table split by plan_parts."""
-
-    def locate(index: int) -> tuple[str, int]:
-        for part in parts:
-            if part.start <= index < part.stop:
-                return part.name, top + index - part.start + 1
-        raise IndexError(index)
-
-    return locate
 
 
 def _split_note(what: str, parts: list[Part]) -> list[str]:
@@ -449,7 +437,6 @@ class _Sheet:
         ids, wrapping, letters = book.ids, book.wrapping, self.letters
         parts: list[str] = []
         lines = 1
-        # The hot loop of large scorecards: text cells are rendered inline (see text_cell).
         for i, cell in enumerate(cells):
             if cell is None:
                 continue
@@ -461,11 +448,7 @@ class _Sheet:
                 continue
             if type(value) is str:
                 value = shown = excel_text(value)
-                space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
-                parts.append(
-                    f'<c r="{letters[i]}{row}" s="{style}" t="inlineStr"><is><t{space}>'
-                    f"{escape(value)}</t></is></c>"
-                )
+                parts.append(text_cell(f"{letters[i]}{row}", style, value))
             elif isinstance(value, list):
                 parts.append(rich_cell(f"{letters[i]}{row}", style, _runs(value)))
                 shown = "".join(text for text, _ in value)
