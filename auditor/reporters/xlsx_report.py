@@ -56,12 +56,11 @@ from auditor.reporters.xlsx_writer import (
     WrittenSheet,
     assemble,
     column_letter,
-    empty_cell,
     excel_date,
     list_validation,
     number_cell,
-    rich_cell,
-    text_cell,
+    run_start,
+    text_element,
 )
 from auditor.reviews import FINDINGS_HEADERS, FINDINGS_SHEET, ORPHAN_COLUMNS, ORPHANS_SHEET
 
@@ -117,6 +116,19 @@ FINDINGS_LAYOUT: list[tuple[str, float, str]] = [
     ("fingerprint", 18, "hidden"),
     ("reviewed_fingerprint", 18, "hidden"),
 ]
+_KINDS = [kind for _, _, kind in FINDINGS_LAYOUT]
+# Each Findings cell as (record key, style), worked out once; three kinds are more than the
+# record's value: the rich-text evidence, the evidence count (a link when there are more
+# snippets) and the review date (a date cell when it is one).
+_FINDINGS_CELLS = [
+    (key, {"verdict": "input", "state": "status", "hidden": "text"}.get(kind, kind))
+    for key, _, kind in FINDINGS_LAYOUT
+]
+_FINDINGS_QUOTE, _FINDINGS_MORE, _FINDINGS_DATE = (
+    _KINDS.index("evidence"),
+    _KINDS.index("more"),
+    _KINDS.index("date"),
+)
 EVIDENCE_WIDTHS = {
     "finding_id": 34,
     "policy_id": 26,
@@ -179,7 +191,8 @@ def excel_text(text: str, limit: int = EXCEL_CELL_LIMIT) -> str:
     """Text a cell can hold: XML-illegal characters replaced (length kept, so offsets into
     the text stay valid), cut to Excel's limit, counted as Excel counts (UTF-16 units), with a
     visible marker."""
-    text = _XML_ILLEGAL.sub("\ufffd", text)
+    if not text.isprintable():  # printable text holds no XML-illegal character
+        text = _XML_ILLEGAL.sub("\ufffd", text)
     if len(text) * 2 <= limit:  # fast path: even all-astral text would fit
         return text
     budget = limit - len(TRUNCATION_MARK)
@@ -259,8 +272,8 @@ def _rich_evidence(quote: str, terms: list[str]) -> list[tuple[str, bool]] | str
     """The quote as runs of (text, bold), every matched term bold; plain text if no term is
     found or the quote had to be cut (the cut marker must stay visible)."""
     text = excel_text(quote)
-    if text != _XML_ILLEGAL.sub("\ufffd", quote):
-        return text
+    if len(quote) * 2 > EXCEL_CELL_LIMIT and text != _XML_ILLEGAL.sub("\ufffd", quote):
+        return text  # cut (only a text that long can be)
     spans: list[tuple[int, int]] = []
     for term in terms:
         pattern = _term_pattern(term)
@@ -383,6 +396,12 @@ class _Book:
         self.ids = self.styles.ids
         self.wrapping = self.styles.wrapping
         self.typed_into = {self.ids[name] for name in _TYPED_INTO}
+        # Style name -> (a cell's attributes after its reference, wraps, typed into): what
+        # every cell of the style shares, worked out once.
+        self.cell_styles = {
+            name: (f'" s="{i}"', i in self.wrapping, i in self.typed_into)
+            for name, i in self.ids.items()
+        }
         self.status_dxfs = [
             (f'"{status}"', self.styles.dxf(STATUS_COLOURS[status][1], STATUS_COLOURS[status][0]))
             for status in FINAL_STATUSES
@@ -434,31 +453,42 @@ class _Sheet:
         reviewer types (its style keeps what is typed as text).
         """
         book, row = self.book, self.ws.rows + 1
-        ids, wrapping, letters = book.ids, book.wrapping, self.letters
+        number = str(row)
+        styles, letters = book.cell_styles, self.letters
         parts: list[str] = []
         lines = 1
         for i, cell in enumerate(cells):
             if cell is None:
                 continue
             value, name = cell
-            style = ids[name]
+            style, wraps, typed_into = styles[name]
             if value is None or value == "":
-                if style in book.typed_into:
-                    parts.append(empty_cell(f"{letters[i]}{row}", style))
+                if typed_into:
+                    parts.append(f'<c r="{letters[i]}{number}{style}/>')
                 continue
             if type(value) is str:
-                value = shown = excel_text(value)
-                parts.append(text_cell(f"{letters[i]}{row}", style, value))
+                # excel_text, called only where it can change something: printable text
+                # holds no XML-illegal character.
+                if not value.isprintable() or len(value) * 2 > EXCEL_CELL_LIMIT:
+                    value = excel_text(value)
+                parts.append(
+                    f'<c r="{letters[i]}{number}{style} t="inlineStr"><is>'
+                    f"{text_element(value)}</is></c>"
+                )
+                shown = value
             elif isinstance(value, list):
-                parts.append(rich_cell(f"{letters[i]}{row}", style, _runs(value)))
+                body = "".join(
+                    f"{_RUN_START[bold]}{text_element(text)}</r>" for text, bold in value if text
+                )
+                parts.append(f'<c r="{letters[i]}{number}{style} t="inlineStr"><is>{body}</is></c>')
                 shown = "".join(text for text, _ in value)
             elif isinstance(value, dt.date):
-                parts.append(number_cell(f"{letters[i]}{row}", style, excel_date(value)))
+                parts.append(f'<c r="{letters[i]}{number}{style}><v>{excel_date(value)}</v></c>')
                 shown = ""
             else:
-                parts.append(number_cell(f"{letters[i]}{row}", style, value))
+                parts.append(number_cell(letters[i] + number, book.ids[name], value))
                 shown = str(value)
-            if style in wrapping and shown:
+            if wraps and shown:
                 per_line = self.per_line[i]
                 if "\n" in shown:
                     n = sum(-(-len(par) // per_line) or 1 for par in shown.split("\n"))
@@ -500,9 +530,8 @@ class _Sheet:
         self.book.open.remove(self)
 
 
-def _runs(runs: list[tuple[str, bool]]) -> Iterator[tuple[str, Font]]:
-    for text, bold in runs:
-        yield text, TERM_RUN if bold else PLAIN_RUN
+# bold -> the opening of a run of evidence text (rich_cell's, for TERM_RUN and PLAIN_RUN).
+_RUN_START = {True: run_start(TERM_RUN), False: run_start(PLAIN_RUN)}
 
 
 def _date_value(text: str) -> dt.date | str:
@@ -840,19 +869,15 @@ class _Writer:
 
     @staticmethod
     def _finding_cells(finding: Finding, record: dict[str, Any]) -> list[tuple[Value, str] | None]:
-        cells: list[tuple[Value, str] | None] = []
-        for key, _, kind in FINDINGS_LAYOUT:
-            value = record[key]
-            if kind == "evidence":
-                first = finding.evidence[0] if finding.evidence else None
-                cells.append((_rich_evidence(first.quote, first.terms) if first else "", "wrap"))
-            elif kind == "more":
-                cells.append((value or None, "link" if value > 1 else "count"))
-            elif kind == "date":
-                cells.append((_date_value(value) or None, "date"))
-            else:
-                style = {"verdict": "input", "state": "status", "hidden": "text"}.get(kind, kind)
-                cells.append((value, style))
+        cells: list[tuple[Value, str] | None] = [
+            (record[key], style) for key, style in _FINDINGS_CELLS
+        ]
+        first = finding.evidence[0] if finding.evidence else None
+        cells[_FINDINGS_QUOTE] = (_rich_evidence(first.quote, first.terms) if first else "", "wrap")
+        count = record[FINDINGS_LAYOUT[_FINDINGS_MORE][0]]
+        cells[_FINDINGS_MORE] = (count or None, "link" if count > 1 else "count")
+        typed = record[FINDINGS_LAYOUT[_FINDINGS_DATE][0]]
+        cells[_FINDINGS_DATE] = (_date_value(typed) or None, "date")
         return cells
 
     # --- Evidence, Checklist, Policies, Orphaned reviews ------------------------------------
@@ -869,6 +894,8 @@ class _Writer:
         }
         widths = [EVIDENCE_WIDTHS[key] for key, _ in EVIDENCE_COLUMNS]
         last_col = column_letter(len(EVIDENCE_COLUMNS))
+        columns = [(key, kinds.get(key, "text")) for key, _ in EVIDENCE_COLUMNS]
+        quote = [key for key, _ in EVIDENCE_COLUMNS].index("quote")  # rich text
         snippets = (
             (record, ev.terms)
             for policy, finding in self._all_findings()
@@ -880,14 +907,9 @@ class _Writer:
             sheet = book.sheet(part.name, widths, freeze="B2")
             sheet.append([(h, "header") for _, h in EVIDENCE_COLUMNS])
             for record, matched in itertools.islice(snippets, part.stop - part.start):
-                sheet.append(
-                    [
-                        (_rich_evidence(record[k], matched), "wrap")
-                        if k == "quote"
-                        else (record[k], kinds.get(k, "text"))
-                        for k, _ in EVIDENCE_COLUMNS
-                    ]
-                )
+                cells: list[tuple[Value, str] | None] = [(record[k], style) for k, style in columns]
+                cells[quote] = (_rich_evidence(record["quote"], matched), "wrap")
+                sheet.append(cells)
             sheet.close(auto_filter=f"A1:{last_col}{1 + max(part.stop - part.start, 1)}")
 
     def _table(

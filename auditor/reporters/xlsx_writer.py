@@ -54,7 +54,7 @@ def escape(text: str) -> str:
     return text
 
 
-def _t(text: str) -> str:
+def text_element(text: str) -> str:
     """A <t> element; leading or trailing white space is kept (xml:space)."""
     if text[:1].isspace() or text[-1:].isspace():
         return '<t xml:space="preserve">' + escape(text) + "</t>"
@@ -229,18 +229,23 @@ def _num(value: float) -> str:
 
 def text_cell(ref: str, style: int, text: str) -> str:
     """An inline-string cell: never a formula, whatever the text starts with."""
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is>{_t(text)}</is></c>'
+    return f'<c r="{ref}" s="{style}" t="inlineStr"><is>{text_element(text)}</is></c>'
 
 
 def rich_cell(ref: str, style: int, runs: Iterable[tuple[str, Font]]) -> str:
     """An inline rich-text cell, each run with its own font."""
-    body = "".join("<r>" + _rpr(font) + _t(text) + "</r>" for text, font in runs if text)
+    body = "".join("<r>" + _rpr(font) + text_element(text) + "</r>" for text, font in runs if text)
     return f'<c r="{ref}" s="{style}" t="inlineStr"><is>{body}</is></c>'
 
 
 @functools.lru_cache(maxsize=64)
 def _rpr(font: Font) -> str:
     return font.xml("rPr", "rFont")
+
+
+def run_start(font: Font) -> str:
+    """The opening of a rich-text run in `font`, up to its text (see rich_cell)."""
+    return "<r>" + _rpr(font)
 
 
 def number_cell(ref: str, style: int, value: float | int | bool) -> str:
@@ -597,5 +602,7 @@ __all__ = [
     "list_validation",
     "number_cell",
     "rich_cell",
+    "run_start",
     "text_cell",
+    "text_element",
 ]
