@@ -64,7 +64,8 @@ TRUNCATION_MARK = " […truncated]"
 def spreadsheet_safe(text: str, limit: int = EXCEL_CELL_LIMIT) -> str:
     """Text that a spreadsheet shows as text: no formula start, no XML-illegal characters, cut
     to the cell limit with a visible marker."""
-    text = _XML_ILLEGAL.sub("\ufffd", text)
+    if not text.isprintable():  # printable text holds no XML-illegal character
+        text = _XML_ILLEGAL.sub("\ufffd", text)
     if text.startswith(_FORMULA_START):
         text = "'" + text
     if len(text) > limit:
@@ -98,10 +99,18 @@ def evidence_fingerprint(finding: Finding) -> str:
     (evidence, near misses, error). Lines and offsets are left out, so an edit elsewhere in the
     policy does not make a review stale; whitespace is normalised for the same reason."""
     parts = [finding.status.value, finding.reason]
-    parts += [" ".join(e.quote.split()) for e in finding.evidence]
-    parts += ["~" + " ".join(n.quote.split()) for n in finding.near_misses]
+    parts += [_squeezed(e.quote) for e in finding.evidence]
+    parts += ["~" + _squeezed(n.quote) for n in finding.near_misses]
     # surrogatepass: a lone surrogate from a broken file must not break the hash.
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _squeezed(text: str) -> str:
+    """`" ".join(text.split())`, without splitting text that has nothing to squeeze: in
+    printable text the only white space is the ASCII space."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def final_status(finding: Finding, review: Review | None) -> str:
@@ -150,11 +159,19 @@ def pass_rate(statuses: Iterable[str]) -> float | None:
 
 def final_counts(run: AuditRun) -> dict[str, int]:
     """How many findings have each final status."""
-    counts = dict.fromkeys(FINAL_STATUSES, 0)
+    return _both_counts(run)[1]
+
+
+def _both_counts(run: AuditRun) -> tuple[dict[str, int], dict[str, int]]:
+    """run.status_counts() and final_counts(run) in one pass over the results (on a spooled
+    run each pass reads and parses the spool file again)."""
+    machine = {s.value: 0 for s in Status}
+    final = dict.fromkeys(FINAL_STATUSES, 0)
     for policy in run.policies:
-        for status in final_statuses(run, policy):
-            counts[status] += 1
-    return counts
+        for finding, status in zip(policy.findings, final_statuses(run, policy), strict=True):
+            machine[finding.status.value] += 1
+            final[status] += 1
+    return machine, final
 
 
 def review_state(finding: Finding, review: Review | None) -> str:
@@ -211,6 +228,7 @@ def finding_records(run: AuditRun) -> Iterator[dict[str, Any]]:
 def results_document(run: AuditRun, *, policies: bool = True) -> dict[str, Any]:
     """The results.json document (see schemas/results.schema.json); with `policies=False` its
     "policies" list is left empty, for writers that stream `policy_documents(run)` instead."""
+    counts, finals = _both_counts(run)
     return {
         "tool": {"name": run.tool_name, "version": run.tool_version},
         "checklist": run.checklist.model_dump(mode="json"),
@@ -219,8 +237,8 @@ def results_document(run: AuditRun, *, policies: bool = True) -> dict[str, Any]:
         "started_at": run.started_at,
         "command": run.command,
         "python": run.python,
-        "counts": run.status_counts(),
-        "final_counts": final_counts(run),
+        "counts": counts,
+        "final_counts": finals,
         "reviews": {k: v.model_dump(mode="json") for k, v in sorted(run.reviews.items())},
         "orphaned_reviews": [r.model_dump(mode="json") for r in run.orphaned_reviews],
         "notes": list(run.notes),

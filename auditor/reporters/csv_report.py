@@ -15,13 +15,12 @@ def write_csv(run: AuditRun, path: Path) -> Path:
     with atomic_output(path, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow([header for _, header in FINDING_COLUMNS])
+        keys = [key for key, _ in FINDING_COLUMNS]
         for record in finding_records(run):
             writer.writerow(
                 [
-                    spreadsheet_safe(v, limit=2**62)
-                    if isinstance(v, str)
-                    else ("" if v is None else v)
-                    for v in (record[key] for key, _ in FINDING_COLUMNS)
+                    spreadsheet_safe(v, 2**62) if isinstance(v, str) else ("" if v is None else v)
+                    for v in [record[key] for key in keys]
                 ]
             )
     return path
