@@ -51,10 +51,19 @@ _OPENERS = "\"'\u201c\u2018([{\u00ab\u2039\u00bf\u00a1"  # left quotes, guilleme
 # of terminators not followed by a space would be retried from every position (quadratic time).
 # It follows the first terminator rather than preceding it so that the pattern opens with a
 # character class, which `re` uses to skip straight to the next terminator (three times faster).
-_CANDIDATE = re.compile(
-    r"[.?!…](?<![.?!…][.?!…])[.?!…]*([" + re.escape(_CLOSERS) + r"]*)(?=\s|\Z|[A-Z][a-z])"
+# Group 1: the closers. When white space follows, the lookahead also reads the next word, so that
+# the boundary tests need no second match: group 2 is the white space (the next sentence starts
+# after it), group 3 the word after it and any opening brackets (None if only white space or
+# opening brackets follow).
+_CANDIDATE_REST = (
+    r"(?<![.?!…][.?!…])[.?!…]*([" + re.escape(_CLOSERS) + r"]*)"
+    r"(?:(?=(\s+)[" + re.escape(_OPENERS) + r"]*(\w+|\S)?)|(?=[A-Z][a-z])|\Z)"
 )
-_FOLLOW = re.compile(r"\s+[" + re.escape(_OPENERS) + r"]*(\w+|\S)?")
+_CANDIDATE = re.compile(r"[.?!…]" + _CANDIDATE_REST)
+# The same for text whose only terminator is "." (most blocks): every match of _CANDIDATE then
+# opens on a "."; opening with that one literal character, the pattern lets `re` skip to the
+# next "." several times faster than to the next character of a class.
+_CANDIDATE_DOT = re.compile(r"\." + _CANDIDATE_REST)
 _NON_SPACE = re.compile(r"\S")
 # "2", "4.1", roman numerals up to 39 ("II", "xiv") and single letters ("a", "B").
 _ENUMERATOR = re.compile(
@@ -113,74 +122,98 @@ _STARTERS_UPPER = frozenset(word.upper() for word in _STARTERS) - {"IT", "US"}
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Spans `(start, end)` of the sentences of one block's text, stripped, in order."""
+    """Spans `(start, end)` of the sentences of one block's text, stripped, in order.
+
+    The boundary tests of the module docstring, in the order that decides most candidates
+    soonest; `_CANDIDATE` has already read the white space and the word after each candidate.
+    """
     spans: list[tuple[int, int]] = []
-    first = _NON_SPACE.search(text)
-    if first is None:
+    n = len(text)
+    if not n:
         return spans
-    start = first.start()
-    for match in _CANDIDATE.finditer(text):
-        end = match.end()
-        if end >= len(text) or not _is_boundary(text, match, start):
-            continue
-        spans.append((start, end))
-        following = _NON_SPACE.search(text, end)
-        if following is None:  # unreachable: a boundary needs a following word
+    start = 0
+    if text[0].isspace():  # blocks come stripped: search only when there is something to skip
+        first = _NON_SPACE.search(text)
+        if first is None:
             return spans
-        start = following.start()
-    stop = len(text.rstrip())
+        start = first.start()
+    candidates = (
+        _CANDIDATE if "?" in text or "!" in text or "…" in text else _CANDIDATE_DOT
+    ).finditer(text)
+    for match in candidates:
+        end = match.end()
+        period_at = match.start()
+        # A single "." (no run of terminators, no "?" "!" "…") needs the token before it.
+        single = match.start(1) - period_at == 1 and text[period_at] == "."
+        closers = end != match.start(1)
+        space_end = match.end(2)
+        if space_end < 0:
+            if end >= n:
+                continue  # the end of the text: the last span is added below
+            # A capitalised word directly after: "data.We" (scraped text with a missing space).
+            if not single or closers:
+                continue
+            token = _token_before(text, period_at)[0]
+            if not (
+                len(token) >= 2
+                and token.isalpha()
+                and token.islower()
+                and token.lower() not in _ABBREVIATIONS
+            ):
+                continue
+            spans.append((start, end))
+            start = end
+            continue
+        word = match.group(3)
+        if word is None:  # only white space or opening brackets remain
+            continue
+        initial = word[0]
+        if initial in ",;:)]}":
+            continue
+        if (
+            initial.islower()
+            and (word.islower() or not _inner_capital(word))
+            and not _opens_item(text, match.end(3), word)
+        ):
+            continue
+        if single:
+            # Only a single period needs the token before it: found this late, most "?", "!"
+            # and lowercase continuations are decided without it.
+            if period_at and not text[period_at - 1].isspace():
+                raw = text[max(0, period_at - _MAX_TOKEN) : period_at].rsplit(None, 1)[-1]
+                token = raw.lstrip(_OPENERS)
+                token_start = period_at - len(raw)
+            else:
+                token = ""
+                token_start = period_at
+            lowered = token.lower()
+            if lowered in _NEVER_END:
+                continue
+            if initial.isdigit() and (
+                lowered in _BEFORE_NUMBER or lowered in _AMBIGUOUS or _dotted(lowered)
+            ):
+                continue
+            if token and token_start == start and _ENUMERATOR.fullmatch(token):
+                continue
+            if (
+                not closers
+                and (lowered in _AMBIGUOUS or _dotted(lowered))
+                and word not in _STARTERS
+                and not (token.isupper() and word in _STARTERS_UPPER)
+            ):
+                continue
+        spans.append((start, end))
+        start = space_end  # the next sentence opens after the white space
+    stop = len(text.rstrip()) if text[-1].isspace() else n
     if stop > start:
         spans.append((start, stop))
     return spans
 
 
-def _is_boundary(text: str, match: re.Match[str], sentence_start: int) -> bool:
-    """Whether the candidate `match` (terminators and closers) ends the current sentence."""
-    period_at = match.start()
-    end = match.end()
-    closers = match.group(1)
-    terminators = text[period_at : match.start(1)]
-
-    if not text[end].isspace():
-        # The regex guarantees a capitalised word follows directly: "data.We".
-        if terminators != "." or closers:
-            return False
-        token = _token_before(text, period_at)[0]
-        return (
-            len(token) >= 2
-            and token.isalpha()
-            and token.islower()
-            and token.lower() not in _ABBREVIATIONS
-        )
-
-    follow = _FOLLOW.match(text, end)
-    if follow is None or not follow.group(1):  # only whitespace or opening brackets remain
-        return False
-    word = follow.group(1)
-    initial = word[0]
-    if initial in ",;:)]}" or (
-        initial.islower() and not _opens_item(text, follow) and not _inner_capital(word)
-    ):
-        return False
-    if terminators != ".":
-        return True
-    # Only a single period needs the token before it: found this late, most "?", "!" and
-    # lowercase continuations are decided without it.
-    token, token_start = _token_before(text, period_at)
-    lowered = token.lower()
-    if lowered in _NEVER_END:
-        return False
-    if initial.isdigit() and (
-        lowered in _BEFORE_NUMBER or lowered in _AMBIGUOUS or _DOTTED.fullmatch(lowered)
-    ):
-        return False
-    if token and token_start == sentence_start and _ENUMERATOR.fullmatch(token):
-        return False
-    if closers:
-        return True
-    if lowered in _AMBIGUOUS or _DOTTED.fullmatch(lowered):
-        return word in _STARTERS or (token.isupper() and word in _STARTERS_UPPER)
-    return True
+def _dotted(lowered: str) -> bool:
+    """Whether `lowered` is a single letter or a dotted abbreviation ("u.s", "a.m")."""
+    # Both need a dot or a single character: most words are decided without the regex.
+    return (len(lowered) == 1 or "." in lowered) and _DOTTED.fullmatch(lowered) is not None
 
 
 def _token_before(text: str, period_at: int) -> tuple[str, int]:
@@ -198,7 +231,6 @@ def _inner_capital(word: str) -> bool:
     return any(c.isupper() for c in word[1:]) and not word.isupper()
 
 
-def _opens_item(text: str, follow: re.Match[str]) -> bool:
-    """Whether the word matched by `follow` is an item marker like "a)", "(b)" or "iv)"."""
-    end = follow.end()
-    return end < len(text) and text[end] == ")" and bool(_ENUMERATOR.fullmatch(follow.group(1)))
+def _opens_item(text: str, word_end: int, word: str) -> bool:
+    """Whether `word`, which ends at `word_end`, is an item marker like "a)", "(b)" or "iv)"."""
+    return word_end < len(text) and text[word_end] == ")" and bool(_ENUMERATOR.fullmatch(word))
