@@ -9,6 +9,7 @@ text be cited by line and by exact offsets in the original file.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 # Offsets below this come from one shared list of ints (see `offset_run`): 4.5 MB at most, grown
@@ -24,6 +25,20 @@ def offset_run(start: int, stop: int) -> list[int]:
     that exist is four times faster than creating one int per character (the bulk of a block's
     cost), and the offset lists then take 8 bytes per character instead of 36.
     """
+    ints = _shared_ints
+    if stop > len(ints):
+        table = offset_table(stop)  # grows the shared list, or past its limit gives a range
+        if not isinstance(table, list):
+            return list(range(start, stop))
+        ints = table
+    return ints[start:stop]
+
+
+def offset_table(stop: int) -> Sequence[int]:
+    """A sequence whose item `i` is `i` for every `i < stop`: `table[start:end]` is then
+    `offset_run(start, end)`'s list (a range past the shared list's limit), without a call for
+    each run.
+    """
     global _shared_ints
     ints = _shared_ints
     if stop > len(ints) and len(ints) < _SHARED_LIMIT:
@@ -32,8 +47,8 @@ def offset_run(start: int, stop: int) -> list[int]:
         ints = list(range(min(max(stop, 2 * len(ints), 1 << 14), _SHARED_LIMIT)))
         _shared_ints = ints
     if stop <= len(ints):
-        return ints[start:stop]
-    return list(range(start, stop))
+        return ints
+    return range(stop)
 
 
 class BlockKind(str, enum.Enum):
