@@ -13,7 +13,7 @@ from pathlib import Path
 from auditor.document.blocks import Block, BlockKind
 from auditor.document.encoding import decode, is_binary
 from auditor.document.html import parse_html
-from auditor.document.markdown import parse_markdown, widen_to_markup
+from auditor.document.markdown import MARKUP_EDGES, parse_markdown, widen_to_markup
 from auditor.document.model import Document, build_sentences
 
 FORMATS = {
@@ -64,7 +64,10 @@ def parse_document(source: str, fmt: str, path: str = "") -> Document:
         blocks = _mark_corpus_header(blocks, metadata)
     if not title:
         title = next((b.text for b in blocks if b.kind is BlockKind.HEADING), "")
-    sentences, text = build_sentences(source, blocks, widen_to_markup if fmt == "md" else None)
+    if fmt == "md":
+        sentences, text = build_sentences(source, blocks, widen_to_markup, MARKUP_EDGES)
+    else:
+        sentences, text = build_sentences(source, blocks)
     return Document(
         path=path,
         format=fmt,
