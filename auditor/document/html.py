@@ -423,7 +423,7 @@ class _BlockBuilder(HTMLParser):
         """Close the element at `index` and those inside it, ending the block if one of them
         (outside skipped content) is a block-level element."""
         stop = self._skip_at + 1 if self._skip_at >= 0 else len(self._tags)
-        if any(tag in _BOUNDARY for tag in self._tags[index:stop]):
+        if not _BOUNDARY.isdisjoint(self._tags[index:stop]):
             self._flush()
         self._pop_to(index)
 
@@ -536,6 +536,15 @@ class _BlockBuilder(HTMLParser):
                 self._break_at = -1
             else:
                 self._flush()
+        if s.isspace():
+            # White space alone (between tags, the most frequent data) is one run, as the loop
+            # below would find it: a pending space, or the end of the block at a blank line in
+            # preformatted text.
+            if (s.count("\n") > 1 or s.count("\r") > 1) and self._in_preformatted():
+                self._flush()
+            else:
+                self._space(base)
+            return
         pos = 0
         for m in _ODD_SPACE.finditer(s):
             start = m.start()
@@ -543,15 +552,16 @@ class _BlockBuilder(HTMLParser):
                 self._run(s, pos, start, base, const)
             gap = m.group()
             # Whether a <pre> is open is asked only of a blank line: most runs are one newline.
-            if (gap.count("\n") > 1 or gap.count("\r") > 1) and any(
-                self._open.get(tag) for tag in _PREFORMATTED
-            ):
+            if (gap.count("\n") > 1 or gap.count("\r") > 1) and self._in_preformatted():
                 self._flush()
             else:
                 self._space(base if const else base + start)
             pos = m.end()
         if pos < len(s):
             self._run(s, pos, len(s), base, const)
+
+    def _in_preformatted(self) -> bool:
+        return any(self._open.get(tag) for tag in _PREFORMATTED)
 
     def _run(self, s: str, a: int, b: int, base: int, const: bool) -> None:
         """Add s[a:b], whose only whitespace is single plain spaces."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from auditor.document.blocks import BlockKind
-from auditor.document.html import parse_html
 from auditor.document.loader import _URL_IN_COMMENT, _header_metadata, _mark_corpus_header
 from auditor.document.model import Document
 
+from .html import parse_html
 from .markdown import parse_markdown, widen_to_markup
 from .model import build_sentences
 
