@@ -158,3 +158,19 @@ def test_every_token_before_every_ending_splits_as_before() -> None:
                 for word in after:
                     for text in (f"{token}{ending}{gap}{word} x", f"A {token}{ending}{gap}{word}"):
                         assert segment.split_sentences(text) == old_segment.split_sentences(text)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<pre>a<b>\n\n</b>b</pre>",
+        "<pre>a\n\n<i> </i>b\r\r<i>\r\n\r\n</i>c</pre>",
+        "<textarea>x<b>\r\r</b>y</textarea>z",
+        "<p>a<br>\n\n<br>b<span> </span>c<span>\t\xa0</span>d</p>",
+        "<p>a<br><b> \n </b>or b<br><i>\n</i>C</p>",
+        "<title> \n </title><h1>x<b>\n\n</b>y</h1><div>\u2028<b>\u3000</b></div>",
+        "<ul><li>a<div>b</div> <li>c</ul><table><tr><td>x <td>\n\n</table>",
+    ],
+)
+def test_white_space_between_tags_as_before(source: str) -> None:
+    parse_both(source, "html")
