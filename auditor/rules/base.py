@@ -13,6 +13,11 @@ import re2
 from auditor.document.model import Document, Sentence
 
 _UNANCHORED = re2._Anchor.UNANCHORED
+_ANCHOR_START = re2._Anchor.ANCHOR_START
+# RE2's `\b` looks at bytes: a word byte is an ASCII letter, digit or underscore.
+_WORD_BYTE = bytes(
+    int(chr(b).isascii() and (chr(b).isalnum() or chr(b) == "_")) for b in range(256)
+)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
@@ -80,8 +85,12 @@ class Scan:
         if leaves is not None:
             self._present = leaves.present(self._data)
 
-    def leaf_hits(self, key: int, regex: Any) -> dict[int, list[tuple[int, int]]]:
-        """Spans of `regex` per sentence index, relative to the sentence; computed once per key."""
+    def leaf_hits(
+        self, key: int, regex: Any, relaxed: Any = None
+    ) -> dict[int, list[tuple[int, int]]]:
+        """Spans of `regex` per sentence index, relative to the sentence; computed once per key.
+
+        `relaxed`, if given, is `regex` without its leading `\\b` (see `_byte_spans`)."""
         found = self._cache.get(key)
         if found is not None:
             return found
@@ -89,7 +98,7 @@ class Scan:
         if self._present is None or key in self._present:
             sentences_start = self._starts
             sentences_end = self._ends
-            for start, end in self._spans(regex):
+            for start, end in self._spans(regex, relaxed):
                 if start == end:
                     continue
                 i = bisect.bisect_right(sentences_start, start) - 1
@@ -100,7 +109,7 @@ class Scan:
         self._cache[key] = found
         return found
 
-    def _spans(self, regex: Any) -> Iterator[tuple[int, int]]:
+    def _spans(self, regex: Any, relaxed: Any = None) -> Iterator[tuple[int, int]]:
         """Character spans of the non-overlapping matches of `regex` in the text, in order.
 
         Same matches as `regex.finditer(document.text)`, found on the UTF-8 bytes encoded once.
@@ -111,7 +120,8 @@ class Scan:
                 yield m.start(), m.end()
             return
         of = self._chars.of
-        for start, end in _byte_spans(raw, self._data):
+        relaxed_raw = None if relaxed is None else relaxed._regexp
+        for start, end in _byte_spans(raw, self._data, relaxed_raw):
             yield of(start), of(end)
 
     def sentences_matching(self, regex: Any) -> list[int]:
@@ -159,12 +169,16 @@ class Scan:
         return self._byte_bounds
 
 
-def _byte_spans(raw: Any, data: bytes) -> Iterator[tuple[int, int]]:
+def _byte_spans(raw: Any, data: bytes, relaxed: Any = None) -> Iterator[tuple[int, int]]:
     """Byte spans of the matches of a raw RE2 regexp in UTF-8 `data`, in the order and with the
-    steps of its wrapper's finditer."""
+    steps of its wrapper's finditer. `relaxed`: the same regexp without its leading `\\b`, if it
+    has one, which finds the same matches sooner (see `_search`)."""
     pos, endpos = 0, len(data)
     while True:
-        span = raw.Match(_UNANCHORED, data, pos, endpos)[0]
+        if relaxed is None:
+            span = raw.Match(_UNANCHORED, data, pos, endpos)[0]
+        else:
+            span = _search(raw, relaxed, data, pos)
         if span[0] == -1:
             return
         yield span
@@ -176,6 +190,34 @@ def _byte_spans(raw: Any, data: bytes) -> Iterator[tuple[int, int]]:
                 pos += 1
         else:
             pos = span[1]
+
+
+def _search(raw: Any, relaxed: Any, data: bytes, pos: int) -> tuple[int, int]:
+    """What `raw.Match(_UNANCHORED, data, pos, len(data))[0]` gives, where `relaxed` is `raw`
+    without its leading `\\b`.
+
+    RE2 skips through text to a pattern's leading literal many times faster than it runs a
+    pattern that opens with `\\b`. Wherever `raw` matches, `relaxed` matches too (it asks less),
+    so no match of `raw` starts before the first match of `relaxed`; where `\\b` holds, the two
+    match alike (the same span, the same alternative preferred); elsewhere `raw` is asked
+    anchored at that offset, and on a miss the search goes on one character further.
+    """
+    endpos = len(data)
+    while True:
+        span: tuple[int, int] = relaxed.Match(_UNANCHORED, data, pos, endpos)[0]
+        start = span[0]
+        if start == -1:
+            return span
+        before = start > 0 and _WORD_BYTE[data[start - 1]]
+        after = start < endpos and _WORD_BYTE[data[start]]
+        if before != after:
+            return span
+        span = raw.Match(_ANCHOR_START, data, start, endpos)[0]
+        if span[0] != -1 or start == endpos:
+            return span
+        pos = start + 1
+        while pos < endpos and data[pos] & 0xC0 == 0x80:
+            pos += 1
 
 
 class LeafSet(Protocol):

@@ -61,6 +61,25 @@ def compile_regex(source: str, path: Sequence[str | int]) -> Any:
         raise RuleCompileError(path, f"pattern {source!r} is not valid RE2: {detail}") from None
 
 
+def relaxed_regex(regex: Any) -> Any:
+    """A google-re2 `regex` whose pattern opens with `\\b`, compiled without it (same options);
+    None for any other.
+
+    Dropping a leading assertion only lets more text match at each offset; `\\b` followed by a
+    quantifier would change the meaning of what follows, so those are left alone.
+    """
+    raw = getattr(regex, "_regexp", None)
+    pattern = getattr(regex, "pattern", None)
+    if raw is None or not isinstance(pattern, str) or not pattern.startswith("\\b"):
+        return None
+    if pattern[2:3] in ("", "*", "+", "?", "{"):
+        return None
+    try:
+        return re2.compile(pattern[2:], raw.options())
+    except re2.error:
+        return None
+
+
 class Expr:
     """A compiled expression node."""
 
@@ -105,6 +124,11 @@ class Leaf(Expr):
 
     def why_not(self, hits: dict[int, list[Span]]) -> str:
         return f"no {self.label}"
+
+    @cached_property
+    def relaxed(self) -> Any:
+        """The regex without its leading `\\b`, compiled alike, or None (see `Scan.leaf_hits`)."""
+        return relaxed_regex(self.regex)
 
     def describe(self) -> str:
         return self.label
@@ -286,7 +310,7 @@ def sentence_hits(expr: Expr, scan: Scan) -> dict[int, dict[int, list[Span]]]:
     by_sentence: dict[int, dict[int, list[Span]]] = {}
     for leaf in expr.leaf_list:
         key = leaf.key
-        for sentence, spans in scan.leaf_hits(key, leaf.regex).items():
+        for sentence, spans in scan.leaf_hits(key, leaf.regex, leaf.relaxed).items():
             found = by_sentence.get(sentence)
             if found is None:
                 by_sentence[sentence] = {key: spans}
