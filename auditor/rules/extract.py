@@ -162,57 +162,28 @@ class Extract:
         return simple[self.extractor]
 
     def _values_by_sentence(self, scan: Scan) -> dict[int, list[ValueMatch]]:
-        """Run the extractor once over the whole text and file each value under its sentence."""
-        document = scan.document
-        out: dict[int, list[ValueMatch]] = {}
-        if self.extractor == "link":
-            with_url = set(scan.sentences_matching(_URL_CANDIDATE))
-            link_ok: dict[tuple[str, str], bool] = {}  # a site repeats its links (menu, footer)
-            for sentence in document.sentences:
-                for link in sentence.links:
-                    target, text = link.target, sentence.text[link.start : link.end]
-                    ok = link_ok.get((target, text))
-                    if ok is None:
-                        ok = link_ok[target, text] = self._link_ok(target, text)
-                    if ok:
-                        out.setdefault(sentence.index, []).append(
-                            ValueMatch(link.start, link.end, link.target, "link")
-                        )
-                if self.target is None or sentence.index not in with_url:
-                    continue
-                for url in find_urls(sentence.text):
-                    if test_string(self.target, str(url.value)):
-                        out.setdefault(sentence.index, []).append(url)
-            return out
-        find = self._find(scan)
-        starts = [s.start for s in document.sentences]
-        for value in _scan_candidates(scan, self.extractor, find):
-            i = bisect.bisect_right(starts, value.start) - 1
-            sentence = document.sentences[i]
-            # A value may run on into the next line (an address block): it belongs to the
-            # sentence it starts in, its span cut at that sentence's end.
-            end = min(value.end, sentence.end)
-            out.setdefault(i, []).append(
-                ValueMatch(
-                    value.start - sentence.start,
-                    end - sentence.start,
-                    value.value,
-                    value.kind,
-                    value.label,
-                )
-            )
-        if self.extractor in ("email", "url", "phone"):
-            # A value may stand only in a link target: [write to us](mailto:privacy@x.com),
-            # [call](tel:800-349-2173).
-            for sentence in document.sentences:
-                for link in sentence.links:
-                    if self.extractor == "phone" and not link.target.lower().startswith("tel:"):
-                        continue  # digits in a web address are no phone number
-                    for value in find(link.target):
-                        out.setdefault(sentence.index, []).append(
-                            ValueMatch(link.start, link.end, value.value, value.kind, "link")
-                        )
-        return out
+        """Run the extractor over the whole text and file each value under its sentence."""
+        return _Values(self, scan).covering(None)
+
+    def _link_values(
+        self, scan: Scan, index: int, link_ok: dict[tuple[str, str], bool], with_url: set[int]
+    ) -> list[ValueMatch]:
+        """The links of one sentence that this link rule accepts, then its accepted URLs
+        (`with_url`: the sentences that may hold a URL)."""
+        sentence = scan.document.sentences[index]
+        found = []
+        for link in sentence.links:
+            target, text = link.target, sentence.text[link.start : link.end]
+            ok = link_ok.get((target, text))
+            if ok is None:
+                ok = link_ok[target, text] = self._link_ok(target, text)
+            if ok:
+                found.append(ValueMatch(link.start, link.end, link.target, "link"))
+        if self.target is not None and index in with_url:
+            for url in find_urls(sentence.text):
+                if test_string(self.target, str(url.value)):
+                    found.append(url)
+        return found
 
     def _link_ok(self, target: str, text: str) -> bool:
         if self.target is not None and test_string(self.target, target):
@@ -220,7 +191,7 @@ class Extract:
         return self.text is not None and test_string(self.text, text)
 
     def evaluate(self, scan: Scan, allowed: set[int] | None) -> Iterator[Hit | Candidate]:
-        values = _cached(scan, self)
+        values = _cached(scan, self).covering(allowed)
         near_hits = sentence_hits(self.near, scan) if self.near is not None else {}
         if self.near is not None:
             # A sentence with the trigger but no value is what a reviewer wants to see on a
@@ -325,6 +296,40 @@ def candidate_sentences(document: Document | Scan, pattern: Any) -> list[int]:
     return scan.sentences_matching(pattern)
 
 
+def _runs(scan: Scan, extractor: str) -> list[tuple[int, int]]:
+    """(first, last) sentences of each stretch of text that can hold a value, in order; one
+    stretch of every sentence for an extractor without a prefilter."""
+    sentences = scan.document.sentences
+    prefilter = _PREFILTERS.get(extractor)
+    if prefilter is None:
+        return [(0, len(sentences) - 1)] if sentences else []
+    pattern, context = prefilter
+    runs: list[list[int]] = []
+    for i in scan.sentences_matching(pattern):
+        first, last = max(i - context, 0), min(i + context, len(sentences) - 1)
+        if runs and first <= runs[-1][1] + 1:
+            runs[-1][1] = max(runs[-1][1], last)
+        else:
+            runs.append([first, last])
+    return [(first, last) for first, last in runs]
+
+
+def _run_values(
+    scan: Scan, extractor: str, find: Callable[[str], list[ValueMatch]], first: int, last: int
+) -> list[ValueMatch]:
+    """`find` over the stretch from sentence `first` to `last`, offsets in the text (the whole
+    text for an extractor without a prefilter)."""
+    text = scan.document.text
+    if extractor not in _PREFILTERS:
+        return find(text)
+    sentences = scan.document.sentences
+    offset = sentences[first].start
+    return [
+        ValueMatch(value.start + offset, value.end + offset, value.value, value.kind, value.label)
+        for value in find(text[offset : sentences[last].end])
+    ]
+
+
 def _scan_candidates(
     document: Document | Scan, extractor: str, find: Callable[[str], list[ValueMatch]]
 ) -> Iterator[ValueMatch]:
@@ -335,26 +340,106 @@ def _scan_candidates(
     are the same as over the whole text.
     """
     scan = document if isinstance(document, Scan) else Scan(document)
-    prefilter = _PREFILTERS.get(extractor)
-    text = scan.document.text
-    if prefilter is None:
-        yield from find(text)
+    if extractor not in _PREFILTERS:
+        yield from find(scan.document.text)
         return
-    pattern, context = prefilter
-    sentences = scan.document.sentences
-    runs: list[list[int]] = []
-    for i in scan.sentences_matching(pattern):
-        first, last = max(i - context, 0), min(i + context, len(sentences) - 1)
-        if runs and first <= runs[-1][1] + 1:
-            runs[-1][1] = max(runs[-1][1], last)
+    for first, last in _runs(scan, extractor):
+        yield from _run_values(scan, extractor, find, first, last)
+
+
+class _Values:
+    """One extract rule's values in one document by sentence, worked out as rules ask for them.
+
+    A rule limited to some sentences (`within`: the age near a sentence about children) needs
+    only the stretches of text holding them; a rule of the same extractor with no limit later
+    completes the rest. Each stretch's values depend on its text alone, so the values of a
+    sentence are those the whole run would give it.
+    """
+
+    def __init__(self, rule: Extract, scan: Scan) -> None:
+        self.rule = rule
+        self.scan = scan
+        self.out: dict[int, list[ValueMatch]] = {}
+        self._link_ok: dict[tuple[str, str], bool] = {}  # a site repeats its links
+        if rule.extractor == "link":
+            # Only a sentence with a link, or with a URL in its text, can hold a value.
+            self._with_url = set(scan.sentences_matching(_URL_CANDIDATE))
+            self._todo: set[int] = {s.index for s in scan.document.sentences if s.links}
+            if rule.target is not None:
+                self._todo |= self._with_url
+            return
+        self._find = rule._find(scan)
+        self._starts = [s.start for s in scan.document.sentences]
+        self._runs = _runs(scan, rule.extractor)
+        self._firsts = [first for first, _ in self._runs]
+        self._pending = set(range(len(self._runs)))
+        # A value may stand only in a link target: [write to us](mailto:privacy@x.com),
+        # [call](tel:800-349-2173). It comes after the sentence's values from the text.
+        self._in_links: dict[int, list[ValueMatch]] = {}
+        if rule.extractor in ("email", "url", "phone"):
+            for sentence in scan.document.sentences:
+                for link in sentence.links:
+                    if rule.extractor == "phone" and not link.target.lower().startswith("tel:"):
+                        continue  # digits in a web address are no phone number
+                    for value in self._find(link.target):
+                        self._in_links.setdefault(sentence.index, []).append(
+                            ValueMatch(link.start, link.end, value.value, value.kind, "link")
+                        )
+        for i, found in self._in_links.items():
+            if self._run_of(i) is None:
+                self.out[i] = found
+
+    def _run_of(self, sentence: int) -> int | None:
+        """Index of the run holding a sentence, if one does."""
+        r = bisect.bisect_right(self._firsts, sentence) - 1
+        return r if r >= 0 and sentence <= self._runs[r][1] else None
+
+    def covering(self, allowed: set[int] | None) -> dict[int, list[ValueMatch]]:
+        """Values by sentence, complete for every sentence in `allowed` (None: all of them)."""
+        if self.rule.extractor == "link":
+            todo = self._todo if allowed is None else self._todo & allowed
+            for i in sorted(todo):
+                found = self.rule._link_values(self.scan, i, self._link_ok, self._with_url)
+                if found:
+                    self.out[i] = found
+            self._todo -= todo
+            return self.out
+        if not self._pending:
+            return self.out
+        if allowed is None:
+            wanted = sorted(self._pending)
         else:
-            runs.append([first, last])
-    for first, last in runs:
-        offset = sentences[first].start
-        for value in find(text[offset : sentences[last].end]):
-            yield ValueMatch(
-                value.start + offset, value.end + offset, value.value, value.kind, value.label
+            runs = {r for i in allowed if (r := self._run_of(i)) is not None}
+            wanted = sorted(runs & self._pending)
+        for r in wanted:
+            self._read(*self._runs[r])
+            self._pending.discard(r)
+        return self.out
+
+    def _read(self, first: int, last: int) -> None:
+        """File the values of one run under their sentences, each with its link values after."""
+        sentences = self.scan.document.sentences
+        starts = self._starts
+        by_sentence: dict[int, list[ValueMatch]] = {}
+        for value in _run_values(self.scan, self.rule.extractor, self._find, first, last):
+            i = bisect.bisect_right(starts, value.start) - 1
+            sentence = sentences[i]
+            # A value may run on into the next line (an address block): it belongs to the
+            # sentence it starts in, its span cut at that sentence's end.
+            end = min(value.end, sentence.end)
+            by_sentence.setdefault(i, []).append(
+                ValueMatch(
+                    value.start - sentence.start,
+                    end - sentence.start,
+                    value.value,
+                    value.kind,
+                    value.label,
+                )
             )
+        for i, found in self._in_links.items():
+            if first <= i <= last:
+                by_sentence[i] = by_sentence.get(i, []) + found
+        self.out.update(by_sentence)
 
 
 def _day_first(scan: Scan) -> bool:
@@ -372,7 +457,7 @@ def _alone(text: str, values: list[ValueMatch]) -> bool:
     return len(re.findall(r"\w+", rest)) <= _LABEL_WORDS
 
 
-def _cached(scan: Scan, rule: Extract) -> dict[int, list[ValueMatch]]:
+def _cached(scan: Scan, rule: Extract) -> _Values:
     key: Any = (
         "extract",
         rule.extractor,
@@ -382,8 +467,7 @@ def _cached(scan: Scan, rule: Extract) -> dict[int, list[ValueMatch]]:
         id(rule.target),
         id(rule.text),
     )
-    cache = scan.extra
-    if key not in cache:
-        cache[key] = rule._values_by_sentence(scan)
-    result: dict[int, list[ValueMatch]] = cache[key]
-    return result
+    found: _Values | None = scan.extra.get(key)
+    if found is None:
+        found = scan.extra[key] = _Values(rule, scan)
+    return found
