@@ -23,7 +23,7 @@ from typing import Any
 import phonenumbers
 from phonenumbers.phonenumbermatcher import PhoneNumberMatch, PhoneNumberMatcher
 
-from auditor.extract.base import ValueMatch, resolve_overlaps
+from auditor.extract.base import ValueMatch, finditer_at, resolve_overlaps
 
 # Every number this module reads holds a digit (vanity numbers too: "1-800-FLOWERS"): a text
 # without one holds no phone number, so callers may skip it (see rules/extract.py).
@@ -41,6 +41,12 @@ _VANITY = re.compile(
     r"(?<![\w-])(?:1[-. ]?)?\(?8(?:00|33|44|55|66|77|88)\)?[-. ]?"
     r"(?=[0-9A-Z-]*[A-Z])[0-9A-Z]{2,4}-?[0-9A-Z]{2,7}(?![\w-])"
 )
+# The "8" of a toll-free prefix, which stands 0 to 3 characters into every vanity number: the
+# pattern, opening with a look-behind, is tried only there (see `finditer_at`).
+_TOLL_FREE_EIGHT = re.compile(r"8(?=00|33|44|55|66|77|88)")
+# "00" then a digit, not inside a longer number: the look-behind after the literal lets `re`
+# skip ahead to "00" instead of trying the look-behind at every offset.
+_IDD_PREFIX = re.compile(r"00(?<![0-9]00)[1-9]")
 
 
 # Outcomes of the matcher's parse-and-verify step: {(region, leniency, candidate, character
@@ -93,7 +99,9 @@ def _is_fax(text: str, start: int, end: int) -> bool:
 
 def _vanity_numbers(text: str) -> list[ValueMatch]:
     found: list[ValueMatch] = []
-    for m in _VANITY.finditer(text):
+    eights = [m.start() for m in _TOLL_FREE_EIGHT.finditer(text)]
+    starts = sorted({start for p in eights for start in range(max(p - 3, 0), p + 1)})
+    for m in finditer_at(_VANITY, text, starts):
         digits = re.sub(r"[^0-9]", "", phonenumbers.convert_alpha_characters_in_number(m.group()))
         if len(digits) == 11 and digits.startswith("1"):
             digits = digits[1:]
@@ -127,6 +135,6 @@ def find_phones(text: str, region: str = "US") -> list[ValueMatch]:
         candidates.append(ValueMatch(m.start, m.end, e164, "phone"))
     if region.upper() == "US":
         candidates += _vanity_numbers(text)
-    if re.search(r"(?<![0-9])00[1-9]", text):
+    if _IDD_PREFIX.search(text):
         candidates += _idd_numbers(text)
     return [c for c in resolve_overlaps(candidates) if not _is_fax(text, c.start, c.end)]
