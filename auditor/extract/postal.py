@@ -32,6 +32,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import re2
+
 from auditor.extract.base import ValueMatch
 
 # Every strong part holds a digit, except an Irish county ("Co. Kildare"): a stretch of text
@@ -228,6 +230,37 @@ _GATES: tuple[re.Pattern[str], ...] = tuple(
         (r"[,\u2013\u2014-][ \t]*[1-9][0-9]{2}[ \t]?[0-9]{3}", 0),  # in: the PIN
     )
 )
+
+
+def _gate_set() -> re2.Set:
+    """All the gates in one RE2 set: one pass over a stretch tells which of them match in it.
+
+    The gates are plain enough to mean the same in RE2 (`(?i:...)` for the folded one, `\\x{...}`
+    for `\\u...`); the last pattern matches every text, so an answer without it (RE2 gave up) is
+    never trusted.
+    """
+    options = re2.Options()
+    options.log_errors = False
+    gates = re2.Set.SearchSet(options)
+    for gate in _GATES:
+        source = re.sub(r"\\u([0-9a-fA-F]{4})", r"\\x{\1}", gate.pattern)
+        gates.Add(f"(?i:{source})" if gate.flags & re.IGNORECASE else source)
+    gates.Add(r"\A")
+    gates.Compile()
+    return gates
+
+
+_GATE_SET = _gate_set()
+
+
+def _gates_in(text: str, start: int, end: int) -> set[int]:
+    """Indices of the gates that match somewhere in `text[start:end]`."""
+    found = set(_GATE_SET.Match(text[start:end]))
+    if len(_GATES) not in found:
+        return {i for i, gate in enumerate(_GATES) if gate.search(text, start, end)}
+    return found - {len(_GATES)}
+
+
 _TOWN_REQUIRED = {"SA", "WA", "NT", "ACT"}
 _SEPARATOR = re.compile(r"[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?")
 
@@ -318,10 +351,10 @@ def _weak_matches(text: str, strong: list[_Part]) -> list[list[re.Match[str]]]:
 
 def _parts(text: str) -> list[_Part]:
     parts: list[_Part] = []
-    lines = _candidate_lines(text)
-    for (label, pattern), gate in zip(_STRONG, _GATES, strict=True):
-        for start, end in lines:
-            if gate.search(text, start, end) is None:
+    lines = [(start, end, _gates_in(text, start, end)) for start, end in _candidate_lines(text)]
+    for index, (label, pattern) in enumerate(_STRONG):
+        for start, end, gates in lines:
+            if index not in gates:
                 continue  # no match of `pattern` lies within this stretch
             for m in pattern.finditer(text, start, end):
                 if label == "au" and m.group("state") in _TOWN_REQUIRED and not m.group("town"):
