@@ -169,16 +169,23 @@ class Scan:
         return self._byte_bounds
 
 
+# Offsets where the relaxed pattern matches but `\\b` does not hold that one scan may meet
+# before it goes back to the plain search: a pattern such as `\\b[a-z]` would otherwise cost a
+# call into RE2 per character.
+_MISSES = 16
+
+
 def _byte_spans(raw: Any, data: bytes, relaxed: Any = None) -> Iterator[tuple[int, int]]:
     """Byte spans of the matches of a raw RE2 regexp in UTF-8 `data`, in the order and with the
     steps of its wrapper's finditer. `relaxed`: the same regexp without its leading `\\b`, if it
     has one, which finds the same matches sooner (see `_search`)."""
     pos, endpos = 0, len(data)
+    misses = _MISSES
     while True:
-        if relaxed is None:
+        if relaxed is None or misses <= 0:
             span = raw.Match(_UNANCHORED, data, pos, endpos)[0]
         else:
-            span = _search(raw, relaxed, data, pos)
+            span, misses = _search(raw, relaxed, data, pos, misses)
         if span[0] == -1:
             return
         yield span
@@ -192,32 +199,38 @@ def _byte_spans(raw: Any, data: bytes, relaxed: Any = None) -> Iterator[tuple[in
             pos = span[1]
 
 
-def _search(raw: Any, relaxed: Any, data: bytes, pos: int) -> tuple[int, int]:
+def _search(
+    raw: Any, relaxed: Any, data: bytes, pos: int, misses: int
+) -> tuple[tuple[int, int], int]:
     """What `raw.Match(_UNANCHORED, data, pos, len(data))[0]` gives, where `relaxed` is `raw`
-    without its leading `\\b`.
+    without its leading `\\b`, and how many of the `misses` allowed are left.
 
     RE2 skips through text to a pattern's leading literal many times faster than it runs a
     pattern that opens with `\\b`. Wherever `raw` matches, `relaxed` matches too (it asks less),
     so no match of `raw` starts before the first match of `relaxed`; where `\\b` holds, the two
     match alike (the same span, the same alternative preferred); elsewhere `raw` is asked
-    anchored at that offset, and on a miss the search goes on one character further.
+    anchored at that offset, and on a miss the search goes on one character further, or, with
+    no misses left, is left to `raw` itself.
     """
     endpos = len(data)
     while True:
         span: tuple[int, int] = relaxed.Match(_UNANCHORED, data, pos, endpos)[0]
         start = span[0]
         if start == -1:
-            return span
+            return span, misses
         before = start > 0 and _WORD_BYTE[data[start - 1]]
         after = start < endpos and _WORD_BYTE[data[start]]
         if before != after:
-            return span
+            return span, misses
         span = raw.Match(_ANCHOR_START, data, start, endpos)[0]
         if span[0] != -1 or start == endpos:
-            return span
+            return span, misses
         pos = start + 1
         while pos < endpos and data[pos] & 0xC0 == 0x80:
             pos += 1
+        misses -= 1
+        if misses <= 0:
+            return raw.Match(_UNANCHORED, data, pos, endpos)[0], misses
 
 
 class LeafSet(Protocol):

@@ -65,6 +65,8 @@ _PATTERNS = st.sampled_from(
         r"\b(?:out|o)",
         r"\bout$",
         r"\b(?:\s|$)",
+        r"\b[a-z]",  # matches without the boundary at almost every offset: the misses run out
+        r"\b(?:h|i|l|ren)",
     ]
 )
 
@@ -75,4 +77,13 @@ def test_generated_patterns_find_the_same_spans(text: str, source: str, fold: bo
     options = re2.Options()
     options.case_sensitive = not fold
     fast, plain = _both(re2.compile(source, options), text.encode("utf-8"))
+    assert fast == plain
+
+
+@pytest.mark.parametrize("source", [r"\b[a-z]", r"\b(?:i|en)\b", r"\bo", r"\b(?:ren|x)"])
+def test_a_pattern_that_keeps_missing_the_boundary_goes_back_to_the_plain_search(
+    source: str,
+) -> None:
+    data = ("children opt-out " * 40 + "x1 o é ren").encode("utf-8")
+    fast, plain = _both(re2.compile(source, _OPTIONS), data)
     assert fast == plain
