@@ -161,10 +161,6 @@ class Extract:
         }
         return simple[self.extractor]
 
-    def _values_by_sentence(self, scan: Scan) -> dict[int, list[ValueMatch]]:
-        """Run the extractor over the whole text and file each value under its sentence."""
-        return _Values(self, scan).covering(None)
-
     def _link_values(
         self, scan: Scan, index: int, link_ok: dict[tuple[str, str], bool], with_url: set[int]
     ) -> list[ValueMatch]:
@@ -340,9 +336,6 @@ def _scan_candidates(
     are the same as over the whole text.
     """
     scan = document if isinstance(document, Scan) else Scan(document)
-    if extractor not in _PREFILTERS:
-        yield from find(scan.document.text)
-        return
     for first, last in _runs(scan, extractor):
         yield from _run_values(scan, extractor, find, first, last)
 

@@ -33,7 +33,7 @@ _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Hea
 
 
 def _plain_values(rule: Extract, scan: Scan) -> dict[int, list[ValueMatch]]:
-    """`Extract._values_by_sentence` before values were worked out lazily."""
+    """The values of a rule in a document as `Extract` found them before `_Values`."""
     document = scan.document
     out: dict[int, list[ValueMatch]] = {}
     if rule.extractor == "link":
