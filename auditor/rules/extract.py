@@ -187,7 +187,7 @@ class Extract:
         return self.text is not None and test_string(self.text, text)
 
     def evaluate(self, scan: Scan, allowed: set[int] | None) -> Iterator[Hit | Candidate]:
-        values = _cached(scan, self).covering(allowed)
+        values = _cached(scan, self).covering(scan, allowed)
         near_hits = sentence_hits(self.near, scan) if self.near is not None else {}
         if self.near is not None:
             # A sentence with the trigger but no value is what a reviewer wants to see on a
@@ -347,11 +347,14 @@ class _Values:
     only the stretches of text holding them; a rule of the same extractor with no limit later
     completes the rest. Each stretch's values depend on its text alone, so the values of a
     sentence are those the whole run would give it.
+
+    It is kept in `scan.extra` and is handed the scan on each call rather than keeping it: a
+    reference back to the scan would make a cycle, and every document's scan, text and
+    sentences would then wait for the cyclic garbage collector instead of being freed at once.
     """
 
     def __init__(self, rule: Extract, scan: Scan) -> None:
         self.rule = rule
-        self.scan = scan
         self.out: dict[int, list[ValueMatch]] = {}
         self._link_ok: dict[tuple[str, str], bool] = {}  # a site repeats its links
         if rule.extractor == "link":
@@ -387,12 +390,13 @@ class _Values:
         r = bisect.bisect_right(self._firsts, sentence) - 1
         return r if r >= 0 and sentence <= self._runs[r][1] else None
 
-    def covering(self, allowed: set[int] | None) -> dict[int, list[ValueMatch]]:
-        """Values by sentence, complete for every sentence in `allowed` (None: all of them)."""
+    def covering(self, scan: Scan, allowed: set[int] | None) -> dict[int, list[ValueMatch]]:
+        """Values by sentence, complete for every sentence in `allowed` (None: all of them);
+        `scan` is the scan this was made for."""
         if self.rule.extractor == "link":
             todo = self._todo if allowed is None else self._todo & allowed
             for i in sorted(todo):
-                found = self.rule._link_values(self.scan, i, self._link_ok, self._with_url)
+                found = self.rule._link_values(scan, i, self._link_ok, self._with_url)
                 if found:
                     self.out[i] = found
             self._todo -= todo
@@ -405,16 +409,16 @@ class _Values:
             runs = {r for i in allowed if (r := self._run_of(i)) is not None}
             wanted = sorted(runs & self._pending)
         for r in wanted:
-            self._read(*self._runs[r])
+            self._read(scan, *self._runs[r])
             self._pending.discard(r)
         return self.out
 
-    def _read(self, first: int, last: int) -> None:
+    def _read(self, scan: Scan, first: int, last: int) -> None:
         """File the values of one run under their sentences, each with its link values after."""
-        sentences = self.scan.document.sentences
+        sentences = scan.document.sentences
         starts = self._starts
         by_sentence: dict[int, list[ValueMatch]] = {}
-        for value in _run_values(self.scan, self.rule.extractor, self._find, first, last):
+        for value in _run_values(scan, self.rule.extractor, self._find, first, last):
             i = bisect.bisect_right(starts, value.start) - 1
             sentence = sentences[i]
             # A value may run on into the next line (an address block): it belongs to the

@@ -80,9 +80,10 @@ def _plain_values(rule: Extract, scan: Scan) -> dict[int, list[ValueMatch]]:
 def _check(document: Document, requests: list[set[int] | None]) -> None:
     for rule in _RULES:
         expected = _plain_values(rule, Scan(document))
-        values = _Values(rule, Scan(document))
+        scan = Scan(document)
+        values = _Values(rule, scan)
         for allowed in [*requests, None]:
-            got = values.covering(allowed)
+            got = values.covering(scan, allowed)
             keep = set(range(len(document.sentences))) if allowed is None else allowed
             assert {i: v for i, v in got.items() if i in keep} == {
                 i: v for i, v in expected.items() if i in keep
