@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import importlib
 import itertools
 import os
 import shlex
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from auditor import __version__
 from auditor.audit import Engine, EngineError, InputError, Limits, discover, run_audit
@@ -23,6 +25,9 @@ from auditor.records import final_counts, final_statuses, reviewed_score
 from auditor.reporters import REPORTERS, write_reports
 from auditor.spool import SPOOL_AFTER, Spool
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 EXIT_OK, EXIT_FAIL_ON, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
 STATUS_STYLE = {
@@ -33,10 +38,42 @@ STATUS_STYLE = {
     "N/A": "bright_black",
 }
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
-if not out.is_terminal:  # piped or logged: 80 columns would fold every policy name
-    out.width = max(out.width, 140)
+
+@functools.cache
+def console(stderr: bool = False) -> Console:
+    """The rich console of stdout (or stderr), made on first use: `audit -q` prints nothing
+    through rich, and importing rich costs about 20 ms of start-up."""
+    from rich.console import Console
+
+    made = Console(stderr=stderr, highlight=False)
+    if not stderr and not made.is_terminal:  # piped or logged: 80 columns would fold names
+        made.width = max(made.width, 140)
+    return made
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, show: bool) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr, advanced by n per call; None (and no rich) when not shown."""
+    if not show:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("auditing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console(stderr=True),
+    ) as bar:
+        task = bar.add_task("audit", total=total)
+        yield lambda n: bar.advance(task, n)
 
 
 def _formats(value: str) -> list[str]:
@@ -49,7 +86,23 @@ def _formats(value: str) -> list[str]:
     return names
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The commands; those in LAZY are imported only to run them or when --help lists them
+    (`eval` and its modules take about 10 ms to import, which every audit would pay)."""
+
+    LAZY: ClassVar[dict[str, str]] = {"eval": "auditor.eval_cli:eval_command"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY and cmd_name not in self.commands:
+            module, name = self.LAZY[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module), name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="auditor")
 def cli() -> None:
     """Audit privacy policies against a declarative checklist, citing evidence for every verdict."""
@@ -144,16 +197,8 @@ def audit(
         click.echo(f"auditor: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     command = " ".join(shlex.quote(a) for a in ["auditor", *sys.argv[1:]])
-    show_progress = not quiet and len(sources) > 5 and err.is_terminal
-    with Progress(
-        TextColumn("auditing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        disable=not show_progress,
-    ) as bar:
-        task = bar.add_task("audit", total=len(sources))
+    show_progress = not quiet and len(sources) > 5 and console(stderr=True).is_terminal
+    with _progress_bar(len(sources), show_progress) as advance:
         limits = Limits(max_bytes=int(max_size * 1024 * 1024), timeout=timeout)
         workers = jobs or os.cpu_count() or 1
         # Big runs keep their results on disk, not in memory; the file goes when the command ends.
@@ -167,7 +212,7 @@ def audit(
                 checklist,
                 sources,
                 command=command,
-                progress=lambda n: bar.advance(task, n),
+                progress=advance,
                 jobs=workers,
                 limits=limits,
                 engine=_engine(engine, scheduler, workers),
@@ -205,7 +250,7 @@ def audit(
             click.echo("auditor: interrupted; the reports were written", err=True)
             sys.exit(EXIT_INTERRUPTED)
         for path in written:
-            err.print(f"wrote {path}")
+            console(stderr=True).print(f"wrote {path}")
     if fail_on is not None and _fails(run, Severity(fail_on)):
         sys.exit(EXIT_FAIL_ON)
 
@@ -233,6 +278,8 @@ def _fails(run: AuditRun, threshold: Severity) -> bool:
 
 
 def _summary(run: AuditRun) -> None:
+    from rich.table import Table  # here, as rich itself: a quiet audit does not need it
+
     table = Table(title=f"{run.checklist.title} {run.checklist.version}", title_justify="left")
     table.add_column("policy", overflow="fold", ratio=3)
     table.add_column("score", justify="right", no_wrap=True)
@@ -249,9 +296,9 @@ def _summary(run: AuditRun) -> None:
         table.add_row(*cells)
     if len(run.policies) > len(shown):
         table.caption = f"first {len(shown)} of {len(run.policies)} policies"
-    out.print(table)
+    console().print(table)
     counts = final_counts(run)
-    out.print("  ".join(f"[{STATUS_STYLE[k]}]{k} {v}[/]" for k, v in counts.items()))
+    console().print("  ".join(f"[{STATUS_STYLE[k]}]{k} {v}[/]" for k, v in counts.items()))
 
 
 @cli.command()
@@ -275,6 +322,8 @@ def validate(files: tuple[Path, ...]) -> None:
 @checklist_option
 def checks(checklist_path: Path) -> None:
     """List the checks of a checklist."""
+    from rich.table import Table
+
     checklist = load_or_exit(checklist_path)
     table = Table(title=f"{checklist.spec.title} {checklist.spec.version}", title_justify="left")
     for column in ("id", "title", "severity", "weight", "regulation"):
@@ -282,7 +331,7 @@ def checks(checklist_path: Path) -> None:
     for check in checklist.checks:
         s = check.spec
         table.add_row(s.id, s.title, s.severity.value, f"{s.weight:g}", s.regulation)
-    out.print(table)
+    console().print(table)
 
 
 @cli.command()
@@ -299,7 +348,7 @@ def explain(policy: Path, check_id: str, checklist_path: Path) -> None:
         known = ", ".join(c.spec.id for c in checklist.checks)
         click.echo(f"auditor: no check '{check_id}' in {checklist_path}; checks: {known}", err=True)
         sys.exit(EXIT_USAGE)
-    code = explain_check(checklist, check, policy, out)
+    code = explain_check(checklist, check, policy, console())
     sys.exit(code)
 
 
@@ -308,11 +357,7 @@ def main() -> None:
     cli()
 
 
-from auditor.eval_cli import eval_command  # noqa: E402  (a late import keeps cli.py's layout)
-
-cli.add_command(eval_command, name="eval")
-
-from auditor.review_cli import (  # noqa: E402  (as above)
+from auditor.review_cli import (  # noqa: E402  (a late import keeps cli.py's layout)
     SCORECARD,
     prepare_scorecard,
     refuse_if_open,
