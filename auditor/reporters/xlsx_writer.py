@@ -21,6 +21,7 @@ import queue
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import IO
 
@@ -470,9 +471,9 @@ def assemble(
     stream: IO[bytes], sheets: Sequence[WrittenSheet], styles: StyleSheet, props: DocProps
 ) -> None:
     """Write the workbook: the sheets in the order given, with the parts around them."""
-    # The default theme Excel expects beside the styles, as openpyxl ships it (imported here:
-    # openpyxl takes 70 ms to import, and only the writing of a scorecard needs it).
-    from openpyxl.writer.theme import theme_xml  # type: ignore[import-untyped]
+    # The default theme Excel expects beside the styles: openpyxl's, copied (data/README.md)
+    # because importing openpyxl for it cost every audit about 60 ms.
+    theme_xml = (resources.files("auditor.reporters") / "data" / "theme1.xml").read_bytes().decode()
 
     stamp = (props.created or dt.datetime(2000, 1, 1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     n = len(sheets)
