@@ -17,16 +17,15 @@ import copy
 import dataclasses
 import datetime as dt
 import functools
-import itertools
 import re
 import shutil
 import tempfile
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from auditor.models import AuditRun, Finding, PolicyResult, Status, Verdict
 from auditor.records import (
@@ -633,6 +632,74 @@ class _Rows:
         return part.name, self.top + index - part.start + 1
 
 
+T = TypeVar("T")
+# A sheet writer fed items by `send`, one at a time; None tells it to finish its sheets.
+_Sink = Generator[None, T | None, None]
+_PolicySink = _Sink[PolicyResult]
+
+
+def _close_sink(sink: _Sink[Any]) -> None:
+    """Tell a sink that nothing more comes, and let it finish its sheets."""
+    try:
+        sink.send(None)
+    except StopIteration:
+        return
+    raise RuntimeError("a sheet writer did not finish")
+
+
+def _mapped(sink: _Sink[T], convert: Callable[[PolicyResult], T]) -> _PolicySink:
+    """A sink of policies that sends `convert(policy)` on to `sink`."""
+    next(sink)
+    while (policy := (yield)) is not None:
+        sink.send(convert(policy))
+    _close_sink(sink)
+
+
+class _Parted:
+    """The rows of one table, appended in order, on the sheets plan_parts gave it: each sheet
+    is started (`start`: its heading rows) when its first row comes and finished (`finish`:
+    formats, filter, close) when it is full."""
+
+    def __init__(
+        self,
+        parts: list[Part],
+        start: Callable[[Part], _Sheet],
+        finish: Callable[[_Sheet, Part], None],
+    ) -> None:
+        self.parts, self.start, self.end = parts, start, finish
+        self.k = -1
+        self.sheet: _Sheet | None = None
+        self.left = 0  # rows the current sheet still takes
+
+    def next_row(self) -> _Sheet:
+        """The sheet the next row goes on."""
+        while not self.left:
+            self._advance()
+        self.left -= 1
+        assert self.sheet is not None
+        return self.sheet
+
+    def _advance(self) -> None:
+        if self.sheet is not None:
+            self.end(self.sheet, self.parts[self.k])
+            self.sheet = None
+        self.k += 1
+        if self.k >= len(self.parts):
+            raise IndexError("more rows than the table was planned for")
+        part = self.parts[self.k]
+        self.sheet, self.left = self.start(part), part.stop - part.start
+
+    def finish(self) -> None:
+        """Finish the last sheet; a table without rows still gets its (empty) sheet."""
+        if self.left:
+            raise ValueError("fewer rows than the table was planned for")
+        while self.k + 1 < len(self.parts):
+            self._advance()
+        if self.sheet is not None:
+            self.end(self.sheet, self.parts[self.k])
+            self.sheet = None
+
+
 class _Writer:
     """Lays out and writes one scorecard."""
 
@@ -658,57 +725,79 @@ class _Writer:
         for what, parts in self.parts.items():
             self.notes += _split_note(what, parts)
 
-    def render(self, task: str, folder: Path) -> list[WrittenSheet]:
-        """Write the sheets of one task (see TASKS) into part files in `folder`."""
-        # A copy renders: the plan stays as planned, since a pool may still be pickling it for
-        # other tasks.
-        worker = copy.copy(self)
-        worker.book = _Book(folder)
-        return worker._render(task)
-
-    def _render(self, task: str) -> list[WrittenSheet]:
+    def render(self, tasks: Sequence[str], folder: Path) -> dict[str, list[WrittenSheet]]:
+        """Write the sheets of `tasks` (see TASKS) into part files in `folder`; the sheets
+        that take a row per policy, finding or snippet (HEAVY) are written together, in one
+        pass over the results (on a spooled run each pass reads and parses the file again)."""
+        workers: dict[str, _Writer] = {}
         try:
-            if task == "summary":
-                self._summary()
-            elif task == "findings":
-                self._findings()
-            elif task == "evidence":
-                self._evidence()
-            elif task == "checklist":
-                self._table(
-                    "Checklist",
-                    CHECK_COLUMNS,
-                    check_records(self.run),
-                    CHECK_WIDTHS,
-                    {"weight": "decimal"},
-                    wrap={"title", "description", "regulation", "rules", "status_logic"},
-                )
-            elif task == "policies":
-                self._table(
-                    "Policies",
-                    POLICY_COLUMNS,
-                    (policy_record(self.run, p) for p in self.run.policies),
-                    POLICY_WIDTHS,
-                    {
-                        "size": "number",
-                        "words": "number",
-                        "sections": "number",
-                        "score": "pct",
-                        "final_score": "pct",
-                    },
-                    wrap={"path", "title", "source_url", "warnings", "error"},
-                )
-            elif task == "run":
-                self._run_sheet()
-            elif task == "orphans":
-                if self.run.orphaned_reviews:
-                    self._orphans()
-            else:
-                raise ValueError(f"unknown scorecard task {task!r}")
+            for task in tasks:
+                if task not in TASKS:
+                    raise ValueError(f"unknown scorecard task {task!r}")
+                # A copy per task, with a book of its own: its sheets are listed apart, and the
+                # plan stays as planned, since a pool may still be pickling it for other tasks.
+                workers[task] = worker = copy.copy(self)
+                worker.book = _Book(folder)
+            sinks = [workers[task]._sink(task) for task in tasks if task in HEAVY]
+            for sink in sinks:
+                next(sink)  # to its first `yield`: the sheets are open
+            if sinks:
+                for policy in self.run.policies:
+                    for sink in sinks:
+                        sink.send(policy)
+            for sink in sinks:
+                _close_sink(sink)
+            for task in tasks:
+                if task not in HEAVY:
+                    workers[task]._render_small(task)
         except BaseException:
-            self.book.abort()
+            for worker in workers.values():
+                worker.book.abort()
             raise
-        return self.book.written
+        return {task: worker.book.written for task, worker in workers.items()}
+
+    def _sink(self, task: str) -> _PolicySink:
+        """The writer of one HEAVY task, fed the results one policy at a time."""
+        if task == "summary":
+            return self._summary()
+        if task == "findings":
+            return self._findings()
+        if task == "evidence":
+            return self._evidence()
+        return _mapped(
+            self._table(
+                "Policies",
+                POLICY_COLUMNS,
+                POLICY_WIDTHS,
+                {
+                    "size": "number",
+                    "words": "number",
+                    "sections": "number",
+                    "score": "pct",
+                    "final_score": "pct",
+                },
+                wrap={"path", "title", "source_url", "warnings", "error"},
+            ),
+            functools.partial(policy_record, self.run),
+        )
+
+    def _render_small(self, task: str) -> None:
+        if task == "checklist":
+            table = self._table(
+                "Checklist",
+                CHECK_COLUMNS,
+                CHECK_WIDTHS,
+                {"weight": "decimal"},
+                wrap={"title", "description", "regulation", "rules", "status_logic"},
+            )
+            next(table)
+            for record in check_records(self.run):
+                table.send(record)
+            _close_sink(table)
+        elif task == "run":
+            self._run_sheet()
+        elif task == "orphans" and self.run.orphaned_reviews:
+            self._orphans()
 
     def props(self) -> DocProps:
         # Document times from the run, so the same run gives the same properties.
@@ -720,7 +809,7 @@ class _Writer:
 
     # --- Summary -------------------------------------------------------------------------
 
-    def _summary(self) -> None:
+    def _summary(self) -> _PolicySink:
         run, book, tally = self.run, self.book, self.tally
         checks = run.checks
         rates = [_rate(tally.passed[c.id], tally.counted[c.id]) for c in checks]
@@ -739,9 +828,8 @@ class _Writer:
             f"{len(run.orphaned_reviews)} orphaned; the statuses below include verdicts"
         )
         finding_at = _Rows(self.parts[FINDINGS_SHEET], top=1)
-        policies = iter(run.policies)
-        first_finding = 0  # index of the current policy's first finding
-        for part in self.parts["Summary"]:
+
+        def start(part: Part) -> _Sheet:
             sheet = book.sheet(
                 part.name,
                 widths,
@@ -783,47 +871,55 @@ class _Writer:
                     )
                 ]
             )
-            for policy in itertools.islice(policies, part.stop - part.start):
-                finals = dict(
-                    zip(
-                        (f.check_id for f in policy.findings),
-                        final_statuses(run, policy),
-                        strict=True,
-                    )
-                )
-                cells: list[tuple[Value, str] | None] = [
-                    (_policy_name(policy), "text"),
-                    (policy.path, "text"),
-                    (policy.metadata.get("archived", ""), "text"),
-                    (effective_date(policy), "text"),
-                    (reviewed_score(run, policy), "pct"),
-                    *((finals.get(check.id, ""), "status_link") for check in checks),
-                ]
-                row = sheet.append(cells)
-                position = {f.check_id: first_finding + k for k, f in enumerate(policy.findings)}
-                for column, check in enumerate(checks, start=6):
-                    index = position.get(check.id)
-                    if index is None:
-                        continue
-                    target, target_row = finding_at(index)
-                    status = finals[check.id]
-                    sheet.link(
-                        column,
-                        row,
-                        target,
-                        f"A{target_row}",
-                        f"{check.id} on {policy.id}: open its finding",
-                        status,
-                    )
-                first_finding += len(policy.findings)
+            return sheet
+
+        def finish(sheet: _Sheet, part: Part) -> None:
             last_row = SUMMARY_TOP + max(part.stop - part.start, 1)
             if checks:
                 sheet.status_formats(f"F{SUMMARY_TOP + 1}:{last_col}{last_row}")
             sheet.close(auto_filter=f"A{SUMMARY_HEADING_ROW}:{last_col}{last_row}")
 
+        table = _Parted(self.parts["Summary"], start, finish)
+        first_finding = 0  # index of the current policy's first finding
+        while (policy := (yield)) is not None:
+            sheet = table.next_row()
+            finals = dict(
+                zip(
+                    (f.check_id for f in policy.findings),
+                    final_statuses(run, policy),
+                    strict=True,
+                )
+            )
+            cells: list[tuple[Value, str] | None] = [
+                (_policy_name(policy), "text"),
+                (policy.path, "text"),
+                (policy.metadata.get("archived", ""), "text"),
+                (effective_date(policy), "text"),
+                (reviewed_score(run, policy), "pct"),
+                *((finals.get(check.id, ""), "status_link") for check in checks),
+            ]
+            row = sheet.append(cells)
+            position = {f.check_id: first_finding + k for k, f in enumerate(policy.findings)}
+            for column, check in enumerate(checks, start=6):
+                index = position.get(check.id)
+                if index is None:
+                    continue
+                target, target_row = finding_at(index)
+                status = finals[check.id]
+                sheet.link(
+                    column,
+                    row,
+                    target,
+                    f"A{target_row}",
+                    f"{check.id} on {policy.id}: open its finding",
+                    status,
+                )
+            first_finding += len(policy.findings)
+        table.finish()
+
     # --- Findings ------------------------------------------------------------------------
 
-    def _findings(self) -> None:
+    def _findings(self) -> _PolicySink:
         book = self.book
         layout = list(FINDINGS_LAYOUT)
         layout[0] = ("policy_id", _content_width(self.tally.ids, 16, 36), "text")
@@ -833,14 +929,27 @@ class _Writer:
         more_column = 1 + [key for key, _, _ in layout].index("evidence_count")
         last_col = column_letter(len(layout))
         evidence_at = _Rows(self.parts["Evidence"], top=1)
-        findings = self._all_findings()
-        first_evidence = 0
-        for part in self.parts[FINDINGS_SHEET]:
+
+        def start(part: Part) -> _Sheet:
             # Two pages wide: on one, the nineteen visible columns would print too small to
             # read; on two, the evidence half and the review half each stay legible.
             sheet = book.sheet(part.name, widths, hidden=hidden, freeze="C2", pages_wide=2)
             sheet.append([(FINDINGS_HEADERS[key], "header") for key, _, _ in layout])
-            for policy, finding in itertools.islice(findings, part.stop - part.start):
+            return sheet
+
+        def finish(sheet: _Sheet, part: Part) -> None:
+            last = 1 + max(part.stop - part.start, 1)
+            for key in ("status", "final_status"):
+                sheet.status_formats(f"{letter[key]}2:{letter[key]}{last}")
+            sheet.stale_format(f"{letter['review_state']}2:{letter['review_state']}{last}")
+            sheet.verdict_dropdown(f"{letter['verdict']}2:{letter['verdict']}{last}")
+            sheet.close(auto_filter=f"A1:{last_col}{last}")
+
+        table = _Parted(self.parts[FINDINGS_SHEET], start, finish)
+        first_evidence = 0
+        while (policy := (yield)) is not None:
+            for finding in policy.findings:
+                sheet = table.next_row()
                 record = finding_record(self.run, policy, finding)
                 row = sheet.append(self._finding_cells(finding, record))
                 count = len(finding.evidence)
@@ -855,17 +964,7 @@ class _Writer:
                         str(count),
                     )
                 first_evidence += count
-            last = 1 + max(part.stop - part.start, 1)
-            for key in ("status", "final_status"):
-                sheet.status_formats(f"{letter[key]}2:{letter[key]}{last}")
-            sheet.stale_format(f"{letter['review_state']}2:{letter['review_state']}{last}")
-            sheet.verdict_dropdown(f"{letter['verdict']}2:{letter['verdict']}{last}")
-            sheet.close(auto_filter=f"A1:{last_col}{last}")
-
-    def _all_findings(self) -> Iterator[tuple[PolicyResult, Finding]]:
-        for policy in self.run.policies:
-            for finding in policy.findings:
-                yield policy, finding
+        table.finish()
 
     @staticmethod
     def _finding_cells(finding: Finding, record: dict[str, Any]) -> list[tuple[Value, str] | None]:
@@ -882,7 +981,7 @@ class _Writer:
 
     # --- Evidence, Checklist, Policies, Orphaned reviews ------------------------------------
 
-    def _evidence(self) -> None:
+    def _evidence(self) -> _PolicySink:
         book = self.book
         kinds = {
             "rank": "count",
@@ -896,42 +995,55 @@ class _Writer:
         last_col = column_letter(len(EVIDENCE_COLUMNS))
         columns = [(key, kinds.get(key, "text")) for key, _ in EVIDENCE_COLUMNS]
         quote = [key for key, _ in EVIDENCE_COLUMNS].index("quote")  # rich text
-        snippets = (
-            (record, ev.terms)
-            for policy, finding in self._all_findings()
-            for record, ev in zip(
-                finding_evidence_records(policy, finding), finding.evidence, strict=True
-            )
-        )
-        for part in self.parts["Evidence"]:
+
+        def start(part: Part) -> _Sheet:
             sheet = book.sheet(part.name, widths, freeze="B2")
             sheet.append([(h, "header") for _, h in EVIDENCE_COLUMNS])
-            for record, matched in itertools.islice(snippets, part.stop - part.start):
-                cells: list[tuple[Value, str] | None] = [(record[k], style) for k, style in columns]
-                cells[quote] = (_rich_evidence(record["quote"], matched), "wrap")
-                sheet.append(cells)
+            return sheet
+
+        def finish(sheet: _Sheet, part: Part) -> None:
             sheet.close(auto_filter=f"A1:{last_col}{1 + max(part.stop - part.start, 1)}")
+
+        table = _Parted(self.parts["Evidence"], start, finish)
+        while (policy := (yield)) is not None:
+            for finding in policy.findings:
+                for record, ev in zip(
+                    finding_evidence_records(policy, finding), finding.evidence, strict=True
+                ):
+                    cells: list[tuple[Value, str] | None] = [
+                        (record[k], style) for k, style in columns
+                    ]
+                    cells[quote] = (_rich_evidence(record["quote"], ev.terms), "wrap")
+                    table.next_row().append(cells)
+        table.finish()
 
     def _table(
         self,
         base: str,
         columns: list[tuple[str, str]],
-        records: Iterator[dict[str, Any]],
         widths: Mapping[str, float],
         kinds: Mapping[str, str],
         wrap: set[str],
-    ) -> None:
+    ) -> _Sink[dict[str, Any]]:
+        """A table of records, sent one at a time, one row each."""
         book = self.book
         last_col = column_letter(len(columns))
         styles = [kinds.get(k, "wrap" if k in wrap else "text") for k, _ in columns]
-        for part in self.parts[base]:
+
+        def start(part: Part) -> _Sheet:
             sheet = book.sheet(part.name, [widths[k] for k, _ in columns], freeze="B2")
             sheet.append([(h, "header") for _, h in columns])
-            for record in itertools.islice(records, part.stop - part.start):
-                sheet.append(
-                    [(record[k], style) for (k, _), style in zip(columns, styles, strict=True)]
-                )
+            return sheet
+
+        def finish(sheet: _Sheet, part: Part) -> None:
             sheet.close(auto_filter=f"A1:{last_col}{1 + max(part.stop - part.start, 1)}")
+
+        table = _Parted(self.parts[base], start, finish)
+        while (record := (yield)) is not None:
+            table.next_row().append(
+                [(record[k], style) for (k, _), style in zip(columns, styles, strict=True)]
+            )
+        table.finish()
 
     def _orphans(self) -> None:
         book = self.book
@@ -1008,7 +1120,7 @@ HEAVY = ("findings", "evidence", "summary", "policies")  # longest first
 
 
 def _render_task(writer: _Writer, task: str, folder: Path) -> list[WrittenSheet]:
-    return writer.render(task, folder)
+    return writer.render([task], folder)[task]
 
 
 class ScorecardJob:
@@ -1030,10 +1142,8 @@ class ScorecardJob:
 
     def finish(self) -> Path:
         try:
-            done: dict[str, list[WrittenSheet]] = {}
-            for task in TASKS:
-                if task not in self.futures:
-                    done[task] = self.writer.render(task, self.folder)
+            # What no worker took is written here, the large sheets in one pass together.
+            done = self.writer.render([t for t in TASKS if t not in self.futures], self.folder)
             for task, future in self.futures.items():
                 done[task] = future.result()
             sheets = [sheet for task in TASKS for sheet in done[task]]
