@@ -227,7 +227,7 @@ def finding_records(run: AuditRun) -> Iterator[dict[str, Any]]:
 
 def results_document(run: AuditRun, *, policies: bool = True) -> dict[str, Any]:
     """The results.json document (see schemas/results.schema.json); with `policies=False` its
-    "policies" list is left empty, for writers that stream `policy_documents(run)` instead."""
+    "policies" list is left empty, for writers that stream `policy_document`s instead."""
     counts, finals = _both_counts(run)
     return {
         "tool": {"name": run.tool_name, "version": run.tool_version},
@@ -249,10 +249,11 @@ def results_document(run: AuditRun, *, policies: bool = True) -> dict[str, Any]:
 def policy_documents(run: AuditRun) -> Iterator[dict[str, Any]]:
     """The entries of results.json's "policies", one at a time."""
     for policy in run.policies:
-        yield _policy_document(run, policy)
+        yield policy_document(run, policy)
 
 
-def _policy_document(run: AuditRun, policy: PolicyResult) -> dict[str, Any]:
+def policy_document(run: AuditRun, policy: PolicyResult) -> dict[str, Any]:
+    """One entry of results.json's "policies": the result with its final score and statuses."""
     doc = policy.model_dump(mode="json")
     doc["final_score"] = reviewed_score(run, policy)
     for finding, record in zip(policy.findings, doc["findings"], strict=True):

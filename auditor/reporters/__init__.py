@@ -9,10 +9,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
-from auditor.models import AuditRun
-from auditor.reporters.csv_report import write_csv
-from auditor.reporters.json_report import write_json
-from auditor.reporters.xlsx_report import ScorecardJob, write_xlsx
+from auditor.models import AuditRun, PolicyResult
+from auditor.reporters.csv_report import csv_sink, write_csv
+from auditor.reporters.json_report import json_sink, write_json
+from auditor.reporters.sinks import Sink, feed
+from auditor.reporters.xlsx_report import ScorecardJob, write_xlsx, xlsx_sink
 
 Reporter = Callable[[AuditRun, Path], Path]
 
@@ -21,6 +22,13 @@ REPORTERS: dict[str, tuple[str, Reporter]] = {
     "json": ("results.json", write_json),
     "csv": ("findings.csv", write_csv),
     "xlsx": ("scorecard.xlsx", write_xlsx),
+}
+# Format name -> the same writer as a sink: written in one process, the reports share one pass
+# over the results (on a spooled run, one read of the file instead of one each).
+SINKS: dict[str, Callable[[AuditRun, Path], Sink[PolicyResult, Path]]] = {
+    "json": json_sink,
+    "csv": csv_sink,
+    "xlsx": xlsx_sink,
 }
 
 
@@ -33,9 +41,10 @@ def write_reports(run: AuditRun, out_dir: Path, names: Sequence[str], jobs: int 
 
     Each report is first written in full beside its final name; only when all of them exist
     are they moved into place, so a failure (disk full, read-only folder, a crash) leaves the
-    previous set of reports as it was, never a mix of old and new. With `jobs` > 1 on a large
-    run the reports are written at the same time by `jobs` worker processes: the scorecard's
-    large sheets and the JSON and CSV files each as a task of their own.
+    previous set of reports as it was, never a mix of old and new. In one process the reports
+    are written side by side, in one pass over the results. With `jobs` > 1 on a large run
+    they are written at the same time by `jobs` worker processes: the scorecard's large sheets
+    and the JSON and CSV files each as a task of their own.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: dict[str, tuple[Path, Path]] = {}
@@ -46,8 +55,7 @@ def write_reports(run: AuditRun, out_dir: Path, names: Sequence[str], jobs: int 
         if jobs > 1 and len(run.policies) > PARALLEL_AFTER:
             _write_parallel(run, staged, jobs)
         else:
-            for name, (partial, _) in staged.items():
-                REPORTERS[name][1](run, partial)
+            feed([SINKS[name](run, partial) for name, (partial, _) in staged.items()], run.policies)
     except BaseException:
         for partial, _ in staged.values():
             with contextlib.suppress(OSError):

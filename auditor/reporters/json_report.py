@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from json.encoder import encode_basestring  # the C escaper when _json is built (it always is)
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from auditor.models import AuditRun
-from auditor.records import policy_documents, results_document
+from auditor.models import AuditRun, PolicyResult
+from auditor.records import policy_document, results_document
 from auditor.reporters.atomic import atomic_output
+from auditor.reporters.sinks import Sink, feed
 
 
 def write_json(run: AuditRun, path: Path) -> Path:
@@ -19,15 +20,25 @@ def write_json(run: AuditRun, path: Path) -> Path:
     The bytes are those of `json.dump(results_document(run), indent=1)`, but the policies are
     streamed, so a run of any size is written in the memory of one policy.
     """
+    return feed([json_sink(run, path)], run.policies)[0]
+
+
+def json_sink(run: AuditRun, path: Path) -> Sink[PolicyResult, Path]:
+    """write_json as a sink: the results are sent to it one at a time (see sinks)."""
     head = results_document(run, policies=False)
     with atomic_output(path, "w", encoding="utf-8") as out:
         out.write("{")
         for i, (key, value) in enumerate(head.items()):
             out.write(("," if i else "") + "\n " + dumps(key, 1) + ": ")
-            if key == "policies":
-                _write_list(out, policy_documents(run), 1)
-            else:
+            if key != "policies":
                 out.write(dumps(value, 1))
+                continue
+            # The list as json.dump writes it at nesting 1: "[]" when empty.
+            separator = "[\n  "
+            while (policy := (yield)) is not None:
+                out.write(separator + dumps(policy_document(run, policy), 2))
+                separator = ",\n  "
+            out.write("[]" if separator[0] == "[" else "\n ]")
         out.write("\n}\n")
     return path
 
@@ -131,11 +142,3 @@ def _encode_list(value: list[Any], newline: str, out: list[str]) -> None:
 def _fallback(value: Any, newline: str, out: list[str]) -> None:
     # JSON strings never hold a raw newline, so every newline is an indentation point.
     out.append(json.dumps(value, ensure_ascii=False, indent=1).replace("\n", newline))
-
-
-def _write_list(out: IO[str], items: Iterable[Any], depth: int) -> None:
-    first = True
-    for item in items:
-        out.write(("[" if first else ",") + "\n" + " " * (depth + 1) + dumps(item, depth + 1))
-        first = False
-    out.write("[]" if first else "\n" + " " * depth + "]")

@@ -21,7 +21,7 @@ import re
 import shutil
 import tempfile
 from array import array
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +45,7 @@ from auditor.records import (
     reviewed_score,
 )
 from auditor.reporters.atomic import atomic_output
+from auditor.reporters.sinks import Sink, feed, finish
 from auditor.reporters.xlsx_writer import (
     DocProps,
     Font,
@@ -633,26 +634,17 @@ class _Rows:
 
 
 T = TypeVar("T")
-# A sheet writer fed items by `send`, one at a time; None tells it to finish its sheets.
-_Sink = Generator[None, T | None, None]
-_PolicySink = _Sink[PolicyResult]
+# The writer of one sheet group, fed the results a policy at a time (see sinks).
+_PolicySink = Sink[PolicyResult, None]
+_Rendering = Sink[PolicyResult, dict[str, list[WrittenSheet]]]
 
 
-def _close_sink(sink: _Sink[Any]) -> None:
-    """Tell a sink that nothing more comes, and let it finish its sheets."""
-    try:
-        sink.send(None)
-    except StopIteration:
-        return
-    raise RuntimeError("a sheet writer did not finish")
-
-
-def _mapped(sink: _Sink[T], convert: Callable[[PolicyResult], T]) -> _PolicySink:
+def _mapped(sink: Sink[T, None], convert: Callable[[PolicyResult], T]) -> _PolicySink:
     """A sink of policies that sends `convert(policy)` on to `sink`."""
     next(sink)
     while (policy := (yield)) is not None:
         sink.send(convert(policy))
-    _close_sink(sink)
+    finish(sink)
 
 
 class _Parted:
@@ -729,6 +721,11 @@ class _Writer:
         """Write the sheets of `tasks` (see TASKS) into part files in `folder`; the sheets
         that take a row per policy, finding or snippet (HEAVY) are written together, in one
         pass over the results (on a spooled run each pass reads and parses the file again)."""
+        heavy = any(task in HEAVY for task in tasks)
+        return feed([self.rendering(tasks, folder)], self.run.policies if heavy else ())[0]
+
+    def rendering(self, tasks: Sequence[str], folder: Path) -> _Rendering:
+        """render as a sink: the results are sent to it one at a time (see sinks)."""
         workers: dict[str, _Writer] = {}
         try:
             for task in tasks:
@@ -741,12 +738,11 @@ class _Writer:
             sinks = [workers[task]._sink(task) for task in tasks if task in HEAVY]
             for sink in sinks:
                 next(sink)  # to its first `yield`: the sheets are open
-            if sinks:
-                for policy in self.run.policies:
-                    for sink in sinks:
-                        sink.send(policy)
+            while (policy := (yield)) is not None:
+                for sink in sinks:
+                    sink.send(policy)
             for sink in sinks:
-                _close_sink(sink)
+                finish(sink)
             for task in tasks:
                 if task not in HEAVY:
                     workers[task]._render_small(task)
@@ -793,7 +789,7 @@ class _Writer:
             next(table)
             for record in check_records(self.run):
                 table.send(record)
-            _close_sink(table)
+            finish(table)
         elif task == "run":
             self._run_sheet()
         elif task == "orphans" and self.run.orphaned_reviews:
@@ -1024,7 +1020,7 @@ class _Writer:
         widths: Mapping[str, float],
         kinds: Mapping[str, str],
         wrap: set[str],
-    ) -> _Sink[dict[str, Any]]:
+    ) -> Sink[dict[str, Any], None]:
         """A table of records, sent one at a time, one row each."""
         book = self.book
         last_col = column_letter(len(columns))
@@ -1141,14 +1137,27 @@ class ScorecardJob:
             self.futures[task] = pool.submit(_render_task, self.writer, task, self.folder)
 
     def finish(self) -> Path:
+        # The results are read here only if some large sheet was not handed to a worker.
+        heavy = any(task not in self.futures for task in HEAVY)
+        return feed([self.sink()], self.writer.run.policies if heavy else ())[0]
+
+    def sink(self) -> Sink[PolicyResult, Path]:
+        """finish as a sink: the results are sent to it one at a time (see sinks)."""
+        # What no worker took is written here, the large sheets in one pass together.
+        rendering = self.writer.rendering([t for t in TASKS if t not in self.futures], self.folder)
         try:
-            # What no worker took is written here, the large sheets in one pass together.
-            done = self.writer.render([t for t in TASKS if t not in self.futures], self.folder)
+            next(rendering)
+            while (policy := (yield)) is not None:
+                rendering.send(policy)
+            done = finish(rendering)
             for task, future in self.futures.items():
                 done[task] = future.result()
             sheets = [sheet for task in TASKS for sheet in done[task]]
             with atomic_output(self.path, "wb") as out:
                 assemble(out, sheets, _stylesheet(), self.writer.props())
+        except BaseException:
+            rendering.close()  # its sheets stop writing before their folder is removed
+            raise
         finally:
             self.cancel()
         return self.path
@@ -1164,3 +1173,8 @@ class ScorecardJob:
 def write_xlsx(run: AuditRun, path: Path) -> Path:
     """Write the scorecard to `path`, in this process."""
     return ScorecardJob(run, path).finish()
+
+
+def xlsx_sink(run: AuditRun, path: Path) -> Sink[PolicyResult, Path]:
+    """write_xlsx as a sink: the results are sent to it one at a time (see sinks)."""
+    return (yield from ScorecardJob(run, path).sink())
