@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from auditor.models import (
@@ -16,6 +16,7 @@ from auditor.models import (
     Status,
     Verdict,
 )
+from auditor.spool import FindingOutline, PolicyOutline, outlines
 
 # (key, header): the finding columns, defined once for every tabular report.
 FINDING_COLUMNS: list[tuple[str, str]] = [
@@ -113,7 +114,7 @@ def _squeezed(text: str) -> str:
     return " ".join(text.split())
 
 
-def final_status(finding: Finding, review: Review | None) -> str:
+def final_status(finding: Finding | FindingOutline, review: Review | None) -> str:
     """The status reports show: the machine status with the reviewer's verdict applied.
 
     False positive -> FAIL, False negative -> PASS, Not applicable -> N/A (out of the score);
@@ -130,7 +131,7 @@ def final_status(finding: Finding, review: Review | None) -> str:
     return finding.status.value
 
 
-def final_statuses(run: AuditRun, policy: PolicyResult) -> list[str]:
+def final_statuses(run: AuditRun, policy: PolicyResult | PolicyOutline) -> list[str]:
     """Final status of each of the policy's findings, in checklist order."""
     return [final_status(f, run.reviews.get(f.id)) for f in policy.findings]
 
@@ -164,11 +165,12 @@ def final_counts(run: AuditRun) -> dict[str, int]:
 
 def _both_counts(run: AuditRun) -> tuple[dict[str, int], dict[str, int]]:
     """run.status_counts() and final_counts(run) in one pass over the results (on a spooled
-    run each pass reads and parses the spool file again)."""
+    run each pass reads and parses the spool file again: outlines, as it reads no quote)."""
     machine = {s.value: 0 for s in Status}
     final = dict.fromkeys(FINAL_STATUSES, 0)
-    for policy in run.policies:
-        for finding, status in zip(policy.findings, final_statuses(run, policy), strict=True):
+    for policy in outlines(run.policies):
+        findings: Sequence[Finding | FindingOutline] = policy.findings
+        for finding, status in zip(findings, final_statuses(run, policy), strict=True):
             machine[finding.status.value] += 1
             final[status] += 1
     return machine, final

@@ -4,7 +4,8 @@ A `Spool` appends each PolicyResult as one JSON line to a hidden temporary file 
 folder; `Spool.view()` is a read-only `Sequence[PolicyResult]` over that file, which every
 reporter can iterate as often as it needs (each pass reads the file again, one line at a time),
 so an audit of 100,000 policies never holds more than one policy's result in memory. The file
-is removed when the spool is closed, whether the run succeeded or not.
+is removed when the spool is closed, whether the run succeeded or not. A pass that needs only
+counts and names reads `outlines` instead: the same lines parsed without their quotes.
 """
 
 from __future__ import annotations
@@ -14,15 +15,55 @@ import itertools
 import os
 import tempfile
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import overload
+from typing import TypeVar, overload
 
-from auditor.models import PolicyResult
+from pydantic import BaseModel, ConfigDict, Field
+
+from auditor.models import PolicyResult, Status
+
+_M = TypeVar("_M", bound=BaseModel)
 
 SPOOL_AFTER = 1000
 """Runs with more documents than this spool their results instead of keeping them in memory."""
+
+
+class _Outline(BaseModel):
+    # Fields not named here are skipped by the JSON parser, never built into objects.
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class _Skipped(_Outline):
+    """An item only counted: none of its fields is kept."""
+
+
+class FindingOutline(_Outline):
+    """A Finding without its quotes and values: what counts and tallies read."""
+
+    id: str
+    check_id: str
+    status: Status
+    evidence: list[_Skipped] = Field(default_factory=list)
+
+
+class PolicyOutline(_Outline):
+    """A PolicyResult without its quotes: its names and its findings' statuses."""
+
+    id: str
+    path: str
+    title: str = ""
+    metadata: dict[str, str] = Field(default_factory=dict)
+    findings: list[FindingOutline]
+
+
+def outlines(policies: Sequence[PolicyResult]) -> Iterable[PolicyResult | PolicyOutline]:
+    """The policies for a pass that reads no quote (PolicyOutline's fields): outlines of a
+    spool (parsed in about half the time of whole results), the results themselves otherwise."""
+    if isinstance(policies, SpooledResults):
+        return policies.outlines()
+    return policies
 
 
 class Spool:
@@ -78,12 +119,19 @@ class SpooledResults(Sequence[PolicyResult]):
         return len(self._offsets)
 
     def __iter__(self) -> Iterator[PolicyResult]:
+        return self._parsed(PolicyResult)
+
+    def outlines(self) -> Iterator[PolicyOutline]:
+        """Each result's outline, in order: one pass that skips the quotes."""
+        return self._parsed(PolicyOutline)
+
+    def _parsed(self, model: type[_M]) -> Iterator[_M]:
         count = len(self._offsets)
         if not count:
             return
         with self._path.open("rb") as f:
             for line in itertools.islice(f, count):  # lines appended after the view: not ours
-                yield PolicyResult.model_validate_json(line)
+                yield model.model_validate_json(line)
 
     @overload
     def __getitem__(self, index: int) -> PolicyResult: ...

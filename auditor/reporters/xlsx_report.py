@@ -63,6 +63,7 @@ from auditor.reporters.xlsx_writer import (
     text_element,
 )
 from auditor.reviews import FINDINGS_HEADERS, FINDINGS_SHEET, ORPHAN_COLUMNS, ORPHANS_SHEET
+from auditor.spool import FindingOutline, PolicyOutline, outlines
 
 # Excel's limits (Microsoft, "Excel specifications and limits"). Module attributes, read at
 # write time, so tests can lower them to exercise splitting.
@@ -549,7 +550,7 @@ def _content_width(values: Iterable[str], floor: int, cap: int) -> float:
     return min(cap, max([floor, *(len(v) for v in values)])) + 2
 
 
-def _policy_name(policy: PolicyResult) -> str:
+def _policy_name(policy: PolicyResult | PolicyOutline) -> str:
     """What readers call a policy: its site (corpus metadata), else its title, else its id."""
     return policy.metadata.get("site") or policy.title or policy.id
 
@@ -578,9 +579,10 @@ SAMPLE = 2000  # rows looked at to size a column
 
 
 class _Tally:
-    """What the layout needs before any row is written, gathered in one pass over the run:
-    row counts (for splitting and link targets), status counts and pass rates, and a sample
-    of names for column widths. Counts are kept in compact arrays, not the results."""
+    """What the layout needs before any row is written, gathered in one pass over the run
+    (outlines: it reads no quote): row counts (for splitting and link targets), status counts
+    and pass rates, and a sample of names for column widths. Counts are kept in compact
+    arrays, not the results."""
 
     def __init__(self, run: AuditRun) -> None:
         checks = [c.id for c in run.checks]
@@ -593,13 +595,14 @@ class _Tally:
         self.names: list[str] = []
         self.paths: list[str] = []
         self.ids: list[str] = []
-        for policy in run.policies:
+        for policy in outlines(run.policies):
             self.findings_per_policy.append(len(policy.findings))
             if len(self.names) < SAMPLE:
                 self.names.append(_policy_name(policy))
                 self.paths.append(policy.path)
                 self.ids.append(policy.id)
-            for finding, status in zip(policy.findings, final_statuses(run, policy), strict=True):
+            findings: Sequence[Finding | FindingOutline] = policy.findings
+            for finding, status in zip(findings, final_statuses(run, policy), strict=True):
                 self.evidence_per_finding.append(len(finding.evidence))
                 self.machine[finding.status.value] += 1
                 self.final[status] += 1
