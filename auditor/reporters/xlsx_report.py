@@ -6,8 +6,9 @@ columns the review reader relies on are named in auditor.reviews.
 
 The workbook is streamed (auditor.reporters.xlsx_writer): one pass over the results counts
 rows and statuses (every link target and pass rate is known before the first row is written),
-then each large sheet is one more pass, its rows going straight into the compressed file. The
-results are never all in memory, so a spooled run of any size is written in flat memory.
+then one more pass writes the large sheets side by side (or, with a process pool, one pass per
+sheet group in its worker), their rows going straight into the compressed files. The results
+are never all in memory, so a spooled run of any size is written in flat memory.
 Internal links carry only a `location`, which Excel and LibreOffice follow inside the file.
 """
 
@@ -652,16 +653,16 @@ def _mapped(sink: Sink[T, None], convert: Callable[[PolicyResult], T]) -> _Polic
 
 class _Parted:
     """The rows of one table, appended in order, on the sheets plan_parts gave it: each sheet
-    is started (`start`: its heading rows) when its first row comes and finished (`finish`:
-    formats, filter, close) when it is full."""
+    is started (`start`: its heading rows) when its first row comes and closed (`close`:
+    formats, filter) when it is full."""
 
     def __init__(
         self,
         parts: list[Part],
         start: Callable[[Part], _Sheet],
-        finish: Callable[[_Sheet, Part], None],
+        close: Callable[[_Sheet, Part], None],
     ) -> None:
-        self.parts, self.start, self.end = parts, start, finish
+        self.parts, self.start, self.end = parts, start, close
         self.k = -1
         self.sheet: _Sheet | None = None
         self.left = 0  # rows the current sheet still takes
@@ -872,13 +873,13 @@ class _Writer:
             )
             return sheet
 
-        def finish(sheet: _Sheet, part: Part) -> None:
+        def close(sheet: _Sheet, part: Part) -> None:
             last_row = SUMMARY_TOP + max(part.stop - part.start, 1)
             if checks:
                 sheet.status_formats(f"F{SUMMARY_TOP + 1}:{last_col}{last_row}")
             sheet.close(auto_filter=f"A{SUMMARY_HEADING_ROW}:{last_col}{last_row}")
 
-        table = _Parted(self.parts["Summary"], start, finish)
+        table = _Parted(self.parts["Summary"], start, close)
         first_finding = 0  # index of the current policy's first finding
         while (policy := (yield)) is not None:
             sheet = table.next_row()
@@ -936,7 +937,7 @@ class _Writer:
             sheet.append([(FINDINGS_HEADERS[key], "header") for key, _, _ in layout])
             return sheet
 
-        def finish(sheet: _Sheet, part: Part) -> None:
+        def close(sheet: _Sheet, part: Part) -> None:
             last = 1 + max(part.stop - part.start, 1)
             for key in ("status", "final_status"):
                 sheet.status_formats(f"{letter[key]}2:{letter[key]}{last}")
@@ -944,7 +945,7 @@ class _Writer:
             sheet.verdict_dropdown(f"{letter['verdict']}2:{letter['verdict']}{last}")
             sheet.close(auto_filter=f"A1:{last_col}{last}")
 
-        table = _Parted(self.parts[FINDINGS_SHEET], start, finish)
+        table = _Parted(self.parts[FINDINGS_SHEET], start, close)
         first_evidence = 0
         while (policy := (yield)) is not None:
             for finding in policy.findings:
@@ -1000,10 +1001,10 @@ class _Writer:
             sheet.append([(h, "header") for _, h in EVIDENCE_COLUMNS])
             return sheet
 
-        def finish(sheet: _Sheet, part: Part) -> None:
+        def close(sheet: _Sheet, part: Part) -> None:
             sheet.close(auto_filter=f"A1:{last_col}{1 + max(part.stop - part.start, 1)}")
 
-        table = _Parted(self.parts["Evidence"], start, finish)
+        table = _Parted(self.parts["Evidence"], start, close)
         while (policy := (yield)) is not None:
             for finding in policy.findings:
                 for record, ev in zip(
@@ -1034,10 +1035,10 @@ class _Writer:
             sheet.append([(h, "header") for _, h in columns])
             return sheet
 
-        def finish(sheet: _Sheet, part: Part) -> None:
+        def close(sheet: _Sheet, part: Part) -> None:
             sheet.close(auto_filter=f"A1:{last_col}{1 + max(part.stop - part.start, 1)}")
 
-        table = _Parted(self.parts[base], start, finish)
+        table = _Parted(self.parts[base], start, close)
         while (record := (yield)) is not None:
             table.next_row().append(
                 [(record[k], style) for (k, _), style in zip(columns, styles, strict=True)]
@@ -1112,8 +1113,9 @@ def _zeros(n: int) -> Sequence[int]:
     return array("b", bytes(n))
 
 
-# The sheet groups in reading order; each is one pass over the results. The first four are
-# large on large runs and go to worker processes when a pool is given.
+# The sheet groups in reading order. The large ones (HEAVY) take a row per policy, finding or
+# snippet: written here they share one pass over the results; with a pool, each goes to a worker
+# process, which reads the results itself.
 TASKS = ("summary", "findings", "evidence", "checklist", "policies", "run", "orphans")
 HEAVY = ("findings", "evidence", "summary", "policies")  # longest first
 
