@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import multiprocessing
 import os
@@ -85,20 +86,26 @@ class BudgetExceeded(Exception):
 
 @contextlib.contextmanager
 def time_budget(seconds: float) -> Iterator[None]:
-    """Raise BudgetExceeded in this thread after `seconds` (main thread, POSIX; else a no-op).
+    """Raise BudgetExceeded in this thread after `seconds` (no budget when `seconds` <= 0).
 
-    The interval timer interrupts pure-Python work between bytecodes; every regex here is RE2 or
-    a vetted built-in pattern, so no single C call runs long enough to matter.
+    In a main thread an interval timer's signal raises it; in any other thread (Dask runs tasks
+    in worker threads) a timer thread hands it to this one through the interpreter's
+    asynchronous-exception slot. Either way it arrives between two bytecodes, so it interrupts
+    pure-Python work; every regex here is RE2 or a vetted built-in pattern, so no single C call
+    runs long enough to matter.
     """
-    usable = (
-        seconds > 0
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
+    if seconds <= 0:
         yield
-        return
+    elif hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        with _signal_budget(seconds):
+            yield
+    else:
+        with _thread_budget(seconds):
+            yield
 
+
+@contextlib.contextmanager
+def _signal_budget(seconds: float) -> Iterator[None]:
     def expire(signum: int, frame: object) -> None:
         raise BudgetExceeded
 
@@ -109,6 +116,39 @@ def time_budget(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
+    """Raise `exc` in thread `thread_id` at its next bytecode; None withdraws a pending one."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc is not None else None
+    )
+
+
+@contextlib.contextmanager
+def _thread_budget(seconds: float) -> Iterator[None]:
+    target = threading.get_ident()
+    lock = threading.Lock()
+    inside, fired = True, False
+
+    def expire() -> None:
+        nonlocal fired
+        with lock:  # never after the block has ended: a late exception would hit other code
+            if inside:
+                fired = True
+                _set_async_exc(target, BudgetExceeded)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            inside = False
+            if fired:  # sent but maybe not yet raised: withdraw it, it must not outlive the block
+                _set_async_exc(target, None)
+        timer.cancel()
 
 
 def _error_result(checklist: Checklist, source: Source, reason: str) -> PolicyResult:

@@ -9,8 +9,9 @@ started and stopped around the run.
 
 Dask is an optional extra: `pip install 'auditor[dask]'`.
 
-Limits: the per-document time budget (`--timeout`) needs the main thread of a process, and Dask
-runs tasks in worker threads, so on this engine only the size budget (`--max-size`) applies.
+Limits: both per-document budgets apply (`--max-size`, `--timeout`); Dask runs tasks in worker
+threads, where the time budget is raised by a timer thread instead of a signal (see
+auditor.audit.time_budget).
 """
 
 from __future__ import annotations

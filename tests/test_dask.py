@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from auditor.audit import Source, discover, run_audit
+from auditor.audit import Limits, Source, discover, run_audit
 from auditor.checklist.compiled import Checklist, load_checklist
 from auditor.cli import cli
 from auditor.models import PolicyResult
@@ -111,3 +111,19 @@ def test_scheduler_needs_the_dask_engine(tmp_path: Path) -> None:
     assert code == 2
     assert "--scheduler needs --engine dask" in output
     assert not (tmp_path / "out").exists()
+
+
+def test_the_time_budget_holds_in_dask_worker_threads(
+    cluster: Any, checklist: Checklist, tmp_path: Path
+) -> None:
+    slow = tmp_path / "slow.md"
+    slow.write_bytes(b"lorem ipsum dolor sit amet " * 400_000)  # one 10 MB line
+    quick = ROOT / "policies"
+    sources = [Source(slow, "slow.md"), *discover([quick])[:2]]
+    engine = DaskEngine(cluster.scheduler_address)
+    run = run_audit(checklist, sources, engine=engine, limits=Limits(timeout=0.5))
+    assert [p.error for p in run.policies] == [
+        "took longer than the 0.5 s budget (--timeout)",
+        "",
+        "",
+    ]

@@ -1,0 +1,79 @@
+"""The per-document time budget in a thread other than the main one (as Dask runs tasks): it
+interrupts work that runs over, and never goes off after its block has ended."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from auditor.audit import BudgetExceeded, Limits, Source, audit_source, time_budget
+from auditor.checklist.compiled import load_checklist
+from auditor.models import PolicyResult
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _in_thread(work: Callable[[], object]) -> list[object]:
+    """Run `work` in a new thread; what it returned or raised."""
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as exc:  # the outcome under test
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    return outcome
+
+
+def test_work_that_runs_over_is_interrupted() -> None:
+    def spin() -> float:
+        start = time.monotonic()
+        with time_budget(0.05):
+            while time.monotonic() - start < 10:
+                pass
+        return time.monotonic() - start
+
+    (outcome,) = _in_thread(spin)
+    assert isinstance(outcome, BudgetExceeded)
+
+
+def test_nothing_goes_off_after_its_block_has_ended() -> None:
+    def racing() -> int:
+        """Blocks from 0 to 11.5 ms against a 2 ms budget (the timer thread waits for the
+        GIL, handed over every 5 ms), so that the timer fires before, inside and as blocks end;
+        each BudgetExceeded must come out of its own `with`."""
+        interrupted = 0
+        for i in range(300):
+            length = 0.0005 * (i % 24)
+            try:
+                with time_budget(0.002):
+                    end = time.monotonic() + length
+                    while time.monotonic() < end:
+                        pass
+            except BudgetExceeded:
+                interrupted += 1
+        deadline = time.monotonic() + 0.2  # Python work after every timer has had its turn
+        while time.monotonic() < deadline:
+            pass
+        return interrupted
+
+    (outcome,) = _in_thread(racing)
+    assert isinstance(outcome, int), outcome  # an exception here outlived its block
+    assert 0 < outcome < 300  # some blocks ran over, some did not: the race was run
+
+
+def test_a_slow_document_in_a_thread_is_an_error_finding(tmp_path: Path) -> None:
+    checklist = load_checklist(ROOT / "checklists" / "baseline.yaml")
+    path = tmp_path / "slow.md"
+    path.write_bytes(b"lorem ipsum dolor sit amet " * 400_000)  # one 10 MB line
+    limits = Limits(timeout=0.5)
+    (result,) = _in_thread(lambda: audit_source(checklist, Source(path, "slow.md"), limits))
+    assert isinstance(result, PolicyResult)
+    assert result.error == "took longer than the 0.5 s budget (--timeout)"
