@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import datetime as dt
+import itertools
 import multiprocessing
 import os
 import platform
+import queue
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -125,30 +128,77 @@ def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
     )
 
 
+class _Watchdog:
+    """One thread per process that raises BudgetExceeded in the threads whose time budget ran
+    out (a timer thread per document would cost ~150 us each to start).
+
+    The timeout can arrive in a document's thread at any bytecode, so that thread only takes
+    locks and queues implemented in C (no bytecode runs between acquiring and entering the
+    `with`, so no timeout can leave them held); the loop thread is never a target.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Start afresh (also in a forked child, which has no loop thread and may have copied
+        the lock while held)."""
+        self._lock = threading.Lock()
+        self._wake: queue.SimpleQueue[None] = queue.SimpleQueue()
+        self._armed: dict[int, tuple[float, int]] = {}  # token -> (deadline, thread id)
+        self._fired: set[int] = set()
+        self._tokens = itertools.count()
+        self._pid = 0  # the process whose thread runs the loop (a forked child has none)
+
+    def arm(self, seconds: float) -> int:
+        """Start a budget for the calling thread; the token to disarm it with."""
+        with self._lock:
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                threading.Thread(target=self._loop, name="time-budget", daemon=True).start()
+            token = next(self._tokens)
+            self._armed[token] = (time.monotonic() + seconds, threading.get_ident())
+        self._wake.put(None)
+        return token
+
+    def disarm(self, token: int) -> None:
+        """End a budget. Under the lock, so nothing is raised after this returns: a timeout sent
+        but not yet raised in its thread is withdrawn."""
+        with self._lock:
+            _, thread_id = self._armed.pop(token)
+            if token in self._fired:
+                self._fired.discard(token)
+                _set_async_exc(thread_id, None)
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                waiting: list[float] = []
+                for token, (deadline, thread_id) in self._armed.items():
+                    if token in self._fired:
+                        continue
+                    if deadline <= now:
+                        self._fired.add(token)
+                        _set_async_exc(thread_id, BudgetExceeded)
+                    else:
+                        waiting.append(deadline)
+            with contextlib.suppress(queue.Empty):
+                self._wake.get(timeout=min(waiting) - now if waiting else None)
+
+
+_WATCHDOG = _Watchdog()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_WATCHDOG.reset)
+
+
 @contextlib.contextmanager
 def _thread_budget(seconds: float) -> Iterator[None]:
-    target = threading.get_ident()
-    lock = threading.Lock()
-    inside, fired = True, False
-
-    def expire() -> None:
-        nonlocal fired
-        with lock:  # never after the block has ended: a late exception would hit other code
-            if inside:
-                fired = True
-                _set_async_exc(target, BudgetExceeded)
-
-    timer = threading.Timer(seconds, expire)
-    timer.daemon = True
-    timer.start()
+    token = _WATCHDOG.arm(seconds)
     try:
         yield
     finally:
-        with lock:
-            inside = False
-            if fired:  # sent but maybe not yet raised: withdraw it, it must not outlive the block
-                _set_async_exc(target, None)
-        timer.cancel()
+        _WATCHDOG.disarm(token)
 
 
 def _error_result(checklist: Checklist, source: Source, reason: str) -> PolicyResult:
