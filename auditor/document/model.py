@@ -120,7 +120,6 @@ def build_sentences(
     count = source.count
     bisect_right = bisect.bisect_right
     entity_at = _ENTITY.match
-    new = object.__new__
     path: list[tuple[int, str]] = []  # (level, heading text)
     section: tuple[str, ...] = ()
     sentences: list[Sentence] = []
@@ -188,11 +187,7 @@ def build_sentences(
                         if link.start < end and link.end > start
                     ]
                 )
-            # A Sentence without the frozen dataclass __init__, which sets each of the ten
-            # fields through `object.__setattr__`: filling the instance dict at once builds the
-            # same object (same field order, still frozen) in a third of the time.
-            sentence = new(Sentence)
-            sentence.__dict__.update(
+            sentence = _new_sentence(
                 {
                     "index": index,
                     "text": text,

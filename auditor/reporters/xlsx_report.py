@@ -704,7 +704,6 @@ class _Writer:
     def __init__(self, run: AuditRun) -> None:
         self.run = run
         self.tally = tally = _Tally(run)
-        self.check_ids = [c.id for c in run.checks]
         # Every table is planned before anything is written: Summary links into Findings and
         # Findings into Evidence need the sheet and row of their targets.
         self.parts = {

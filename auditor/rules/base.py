@@ -128,9 +128,9 @@ class Scan:
         """Indices of the sentences in which a match of `regex` starts, in order, once each.
 
         Same as taking `regex.finditer(document.text)` and filing each match start under its
-        sentence, skipping matches that start before the end of the last sentence filed (as
-        `candidate_sentences` always did); found on the UTF-8 bytes with byte offsets, so no
-        offset is converted back to characters. Computed once per regex and document.
+        sentence, skipping matches that start before the end of the last sentence filed; found
+        on the UTF-8 bytes with byte offsets, so no offset is converted back to characters.
+        Computed once per regex and document.
         """
         found = self._matching.get(regex)
         if found is None:

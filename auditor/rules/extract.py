@@ -286,12 +286,6 @@ _URL_CANDIDATE = _PREFILTERS["url"][0]
 _DIGIT_LINE = _PREFILTERS["phone"][0]  # an ASCII digit, run on to the end of its line
 
 
-def candidate_sentences(document: Document | Scan, pattern: Any) -> list[int]:
-    """Indices of the sentences in which `pattern` matches, from one pass over the text."""
-    scan = document if isinstance(document, Scan) else Scan(document)
-    return scan.sentences_matching(pattern)
-
-
 def _runs(scan: Scan, extractor: str) -> list[tuple[int, int]]:
     """(first, last) sentences of each stretch of text that can hold a value, in order; one
     stretch of every sentence for an extractor without a prefilter."""
@@ -330,6 +324,8 @@ def _scan_candidates(
     document: Document | Scan, extractor: str, find: Callable[[str], list[ValueMatch]]
 ) -> Iterator[ValueMatch]:
     """Run `find` only over the stretches of text that can hold a value; offsets in the text.
+    (`_Values` does the same stretch by stretch, as rules ask; this whole-document form is the
+    reference its tests compare with.)
 
     The extractors' patterns are elaborate and run in Python's regex engine; most sentences of
     a policy hold no digit at all, so skipping them is most of the work saved, and the values
