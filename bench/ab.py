@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
-import json
 import os
 import resource
 import shutil
@@ -28,8 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.corpus_gen import CORPUS, build, corpus_stats
-from bench.run import ROOT, WORK, machine
+from bench.run import ROOT, WORK, corpus_for, machine, publish
 
 _AB = WORK / "ab"
 
@@ -168,12 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         "rows": [],
     }
     for size in args.sizes.split(","):
-        if size == "real":
-            name, paths = "real", [CORPUS / "md", CORPUS / "html"]
-            files = sum(corpus_stats(p)["files"] for p in paths)
-        else:
-            folder = build(int(size), WORK, args.seed)
-            name, paths, files = f"{int(size) // 1000}k", [folder], corpus_stats(folder)["files"]
+        name, paths, files = corpus_for(size, args.seed)
         for jobs in (int(j) for j in args.jobs.split(",")):
             print(f"{name}, --jobs {jobs}:", file=sys.stderr)
             runs = compare(refs, paths, jobs, args.rounds)
@@ -189,11 +182,7 @@ def main(argv: list[str] | None = None) -> int:
                 }
             )
     shutil.rmtree(_AB / "out", ignore_errors=True)
-    WORK.mkdir(parents=True, exist_ok=True)
-    (WORK / "ab.json").write_text(json.dumps(results, indent=1))
-    table = markdown(results)
-    (WORK / "ab.md").write_text(table)
-    print(table)
+    publish("ab", results, markdown(results))
     return 0
 
 

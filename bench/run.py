@@ -437,11 +437,26 @@ def main(argv: list[str] | None = None) -> int:
             if not args.keep_out:
                 shutil.rmtree(WORK / "out" / run["label"], ignore_errors=True)
         results["corpora"].append(corpus)
-    (WORK / "results.json").write_text(json.dumps(results, indent=1))
-    table = markdown(results)
-    (WORK / "results.md").write_text(table)
-    print(table)
+    publish("results", results, markdown(results))
     return 0
+
+
+def publish(name: str, results: dict[str, Any], table: str) -> None:
+    """Write the figures to bench/work/NAME.json and the table to NAME.md, and print it."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    (WORK / f"{name}.json").write_text(json.dumps(results, indent=1))
+    (WORK / f"{name}.md").write_text(table)
+    print(table)
+
+
+def corpus_for(size: str, seed: int) -> tuple[str, list[Path], int]:
+    """A corpus named on the command line ('real' or a count): its name, its folders and its
+    number of files; a generated one is built first if it is not there yet."""
+    if size == "real":
+        paths = [CORPUS / "md", CORPUS / "html"]
+        return "real", paths, sum(corpus_stats(p)["files"] for p in paths)
+    folder = build(int(size), WORK, seed)
+    return f"{int(size) // 1000}k", [folder], corpus_stats(folder)["files"]
 
 
 if __name__ == "__main__":
