@@ -207,6 +207,7 @@ def audit(
             if len(sources) > SPOOL_AFTER
             else None
         )
+        notices: list[str] = []  # errors and warnings, shown once the progress bar is gone
         try:
             run = run_audit(
                 checklist,
@@ -217,6 +218,7 @@ def audit(
                 limits=limits,
                 engine=_engine(engine, scheduler, workers),
                 spool=spool,
+                notices=notices,
             )
         except KeyboardInterrupt:
             click.echo("auditor: interrupted; no report was written", err=True)
@@ -224,11 +226,8 @@ def audit(
         except EngineError as exc:
             click.echo(f"auditor: {exc}", err=True)
             sys.exit(EXIT_USAGE)
-    for policy in run.policies:
-        if policy.error:
-            click.echo(f"{policy.path}: ERROR: {policy.error}", err=True)
-        for warning in policy.warnings:
-            click.echo(f"{policy.path}: warning: {warning}", err=True)
+    for line in notices:
+        click.echo(line, err=True)
     try:
         # Carry the previous scorecard's reviews (refusing if it is open; backing it up).
         run = prepare_scorecard(run, out_dir, writing="xlsx" in names)

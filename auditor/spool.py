@@ -79,8 +79,13 @@ class Spool:
 
     def append(self, result: PolicyResult) -> None:
         """Write one result at the end of the file."""
+        self.append_json(result.model_dump_json().encode("utf-8"))
+
+    def append_json(self, encoded: bytes) -> None:
+        """Write one result given as its `model_dump_json()` text in UTF-8 (one line: that
+        compact JSON escapes every line break); it is validated when read back."""
         self._offsets.append(self._file.tell())
-        self._file.write(result.model_dump_json().encode("utf-8") + b"\n")
+        self._file.write(encoded + b"\n")
 
     def __len__(self) -> int:
         return len(self._offsets)

@@ -154,3 +154,42 @@ def test_cli_spools_big_runs_with_identical_reports(
     two = json.loads((tmp_path / "results.json").read_text("utf-8"))
     assert _strip_times(one) == _strip_times(two)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["findings.csv", "results.json"]
+
+
+def test_a_spooled_parallel_run_stores_each_result_as_its_json_line(
+    checklist: Checklist, sources: list[Source], serial: list[PolicyResult], tmp_path: Path
+) -> None:
+    # With workers, the spool takes each result's JSON as the worker sent it, unparsed: the file
+    # must hold exactly the lines of the one-process results, in input order.
+    with Spool(tmp_path) as spool:
+        run = run_audit(checklist, sources, jobs=2, spool=spool)
+        assert list(run.policies) == serial
+        expected = b"".join(r.model_dump_json().encode() + b"\n" for r in serial)
+        assert spool.path.read_bytes() == expected
+
+
+def test_notices_arrive_with_the_results_in_input_order(
+    checklist: Checklist, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    samples = sorted((ROOT / "policies").iterdir())
+    for i in range(2 * BATCH):  # workers get more than one batch
+        (folder / f"p{i:02}.md").write_bytes(samples[i % len(samples)].read_bytes())
+    (folder / "p03.md").write_bytes(b"")
+    (folder / "p20.md").write_bytes("Caf\u00e9 policy \u2013 We use SSL.".encode("cp1252"))
+    (folder / "p21.md").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    sources = discover([folder])
+    expected = [
+        f"{folder / 'p03.md'}: ERROR: empty file",
+        f"{folder / 'p20.md'}: warning: not valid UTF-8; decoded as cp1252",
+        f"{folder / 'p21.md'}: ERROR: binary file (PNG)",
+    ]
+    serial: list[str] = []
+    run_audit(checklist, sources, jobs=1, notices=serial)
+    assert serial == expected
+    parallel: list[str] = []
+    with Spool(tmp_path) as spool:
+        run = run_audit(checklist, sources, jobs=2, spool=spool, notices=parallel)
+        assert len(run.policies) == 2 * BATCH
+    assert parallel == expected
