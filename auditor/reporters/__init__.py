@@ -13,7 +13,7 @@ from auditor.models import AuditRun, PolicyResult
 from auditor.reporters.csv_report import csv_sink, write_csv
 from auditor.reporters.json_report import json_sink, write_json
 from auditor.reporters.sinks import Sink, feed
-from auditor.reporters.xlsx_report import ScorecardJob, write_xlsx, xlsx_sink
+from auditor.reporters.xlsx_report import HEAVY_PAIRS, ScorecardJob, write_xlsx, xlsx_sink
 
 Reporter = Callable[[AuditRun, Path], Path]
 
@@ -72,17 +72,21 @@ def _write_parallel(run: AuditRun, staged: dict[str, tuple[Path, Path]], jobs: i
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        scorecard = ScorecardJob(run, staged["xlsx"][0]) if "xlsx" in staged else None
+        scorecard: ScorecardJob | None = None
         futures: list[Future[Path]] = []
         try:
-            if scorecard is not None:
-                scorecard.submit(pool)  # the longest tasks first
+            # JSON and CSV first: the workers write them while this process counts what the
+            # scorecard's layout needs (a pass over the results), instead of waiting for it.
             futures = [
                 pool.submit(_write_one, name, run, partial)
                 for name, (partial, _) in staged.items()
                 if name != "xlsx"
             ]
-            if scorecard is not None:
+            if "xlsx" in staged:
+                scorecard = ScorecardJob(run, staged["xlsx"][0])
+                # Two workers: two tasks of large sheets, so each reads the results once more,
+                # not twice; more workers: a task per sheet group, more of them at a time.
+                scorecard.submit(pool, HEAVY_PAIRS if jobs == 2 else None)
                 scorecard.finish()
             for future in futures:
                 future.result()
