@@ -22,7 +22,7 @@ from auditor.checklist.loader import ChecklistError
 from auditor.cli_options import checklist_option, load_or_exit
 from auditor.models import AuditRun, Severity, Status
 from auditor.records import final_counts, final_statuses, reviewed_score
-from auditor.reporters import REPORTERS, write_reports
+from auditor.reporters import REPORTERS, write_reports, writes_in_parallel
 from auditor.spool import SPOOL_AFTER, Spool
 
 if TYPE_CHECKING:
@@ -201,10 +201,12 @@ def audit(
     with _progress_bar(len(sources), show_progress) as advance:
         limits = Limits(max_bytes=int(max_size * 1024 * 1024), timeout=timeout)
         workers = jobs or os.cpu_count() or 1
-        # Big runs keep their results on disk, not in memory; the file goes when the command ends.
+        # Big runs keep their results on disk, not in memory, and so does any run whose reports
+        # worker processes will write (a spool is handed to them for nothing); the file goes
+        # when the command ends.
         spool = (
             click.get_current_context().with_resource(Spool(out_dir))
-            if len(sources) > SPOOL_AFTER
+            if len(sources) > SPOOL_AFTER or writes_in_parallel(len(sources), workers)
             else None
         )
         notices: list[str] = []  # errors and warnings, shown once the progress bar is gone

@@ -5,17 +5,20 @@ from __future__ import annotations
 import json
 import multiprocessing
 from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
 import auditor.checklist.compiled as compiled
 import auditor.cli as cli_module
+import auditor.reporters as reporters
 from auditor.audit import BATCH, Source, discover, run_audit
 from auditor.checklist.compiled import Checklist, load_checklist
 from auditor.cli import cli
-from auditor.models import PolicyResult
-from auditor.spool import Spool
+from auditor.models import AuditRun, PolicyResult
+from auditor.spool import Spool, SpooledResults
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "checklists" / "baseline.yaml"
@@ -193,3 +196,39 @@ def test_notices_arrive_with_the_results_in_input_order(
         run = run_audit(checklist, sources, jobs=2, spool=spool, notices=parallel)
         assert len(run.policies) == 2 * BATCH
     assert parallel == expected
+
+
+def _cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every sheet's values but the Run sheet's and the audit date (times of the run)."""
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    sheets = {
+        ws.title: [row for row in ws.iter_rows(values_only=True) if row[0] != "Audit date"]
+        for ws in workbook.worksheets
+        if ws.title != "Run"
+    }
+    workbook.close()
+    return sheets
+
+
+def test_cli_with_jobs_spools_and_writes_reports_in_workers_above_the_threshold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    _audit(serial, "--jobs", "1", "--format", "json,csv,xlsx")
+    monkeypatch.setattr(reporters, "PARALLEL_AFTER", 3)  # the 20 files here count as many
+    spooled: list[int] = []
+    original = reporters._write_parallel
+
+    def recording(run: AuditRun, *args: Any) -> None:
+        spooled.append(len(run.policies) if isinstance(run.policies, SpooledResults) else -1)
+        original(run, *args)
+
+    monkeypatch.setattr(reporters, "_write_parallel", recording)
+    _audit(parallel, "--jobs", "2", "--format", "json,csv,xlsx")
+    assert spooled == [len(discover(CLI_PATHS))]  # written by workers, from a spool
+    assert sorted(p.name for p in parallel.iterdir()) == sorted(p.name for p in serial.iterdir())
+    assert (parallel / "findings.csv").read_bytes() == (serial / "findings.csv").read_bytes()
+    one = json.loads((serial / "results.json").read_text("utf-8"))
+    two = json.loads((parallel / "results.json").read_text("utf-8"))
+    assert _strip_times(one) == _strip_times(two)
+    assert _cells(parallel / "scorecard.xlsx") == _cells(serial / "scorecard.xlsx")

@@ -32,8 +32,18 @@ SINKS: dict[str, Callable[[AuditRun, Path], Sink[PolicyResult, Path]]] = {
 }
 
 
-PARALLEL_AFTER = 1000
-"""Runs with more policies than this write their reports with worker processes (--jobs)."""
+PARALLEL_AFTER = 100
+"""Runs with more policies than this write their reports with worker processes (--jobs > 1).
+
+The workers are handed the run by pickling it: cheap for a spooled run (a file name and the
+lines' offsets), costly for results held in memory, so the CLI spools every run it writes this
+way. Below this, forking the workers costs about what they would save.
+"""
+
+
+def writes_in_parallel(policies: int, jobs: int) -> bool:
+    """Whether write_reports hands a run of `policies` results to worker processes."""
+    return jobs > 1 and policies > PARALLEL_AFTER
 
 
 def write_reports(run: AuditRun, out_dir: Path, names: Sequence[str], jobs: int = 1) -> list[Path]:
@@ -42,9 +52,10 @@ def write_reports(run: AuditRun, out_dir: Path, names: Sequence[str], jobs: int 
     Each report is first written in full beside its final name; only when all of them exist
     are they moved into place, so a failure (disk full, read-only folder, a crash) leaves the
     previous set of reports as it was, never a mix of old and new. In one process the reports
-    are written side by side, in one pass over the results. With `jobs` > 1 on a large run
-    they are written at the same time by `jobs` worker processes: the scorecard's large sheets
-    and the JSON and CSV files each as a task of their own.
+    are written side by side, in one pass over the results. With `jobs` > 1 on a run of more
+    than PARALLEL_AFTER policies they are written at the same time by `jobs` worker processes:
+    the JSON and CSV files each as a task of their own, and the scorecard's large sheets as
+    one task each, or in two balanced pairs for two workers.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: dict[str, tuple[Path, Path]] = {}
@@ -52,7 +63,7 @@ def write_reports(run: AuditRun, out_dir: Path, names: Sequence[str], jobs: int 
         file_name = REPORTERS[name][0]
         staged[name] = (out_dir / f".{file_name}.{os.getpid()}.partial", out_dir / file_name)
     try:
-        if jobs > 1 and len(run.policies) > PARALLEL_AFTER:
+        if writes_in_parallel(len(run.policies), jobs):
             _write_parallel(run, staged, jobs)
         else:
             feed([SINKS[name](run, partial) for name, (partial, _) in staged.items()], run.policies)
