@@ -11,7 +11,7 @@ import shlex
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NoReturn
 
 import click
 
@@ -23,7 +23,7 @@ from auditor.cli_options import checklist_option, load_or_exit
 from auditor.models import AuditRun, Severity, Status
 from auditor.records import final_counts, final_statuses, reviewed_score
 from auditor.reporters import REPORTERS, write_reports, writes_in_parallel
-from auditor.spool import SPOOL_AFTER, Spool
+from auditor.spool import SPOOL_AFTER, Spool, SpoolError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -204,13 +204,13 @@ def audit(
         # Big runs keep their results on disk, not in memory, and so does any run whose reports
         # worker processes will write (a spool is handed to them for nothing); the file goes
         # when the command ends.
-        spool = (
-            click.get_current_context().with_resource(Spool(out_dir))
-            if len(sources) > SPOOL_AFTER or writes_in_parallel(len(sources), workers)
-            else None
-        )
         notices: list[str] = []  # errors and warnings, shown once the progress bar is gone
         try:
+            spool = (
+                click.get_current_context().with_resource(Spool(out_dir))
+                if len(sources) > SPOOL_AFTER or writes_in_parallel(len(sources), workers)
+                else None
+            )
             run = run_audit(
                 checklist,
                 sources,
@@ -228,6 +228,8 @@ def audit(
         except EngineError as exc:
             click.echo(f"auditor: {exc}", err=True)
             sys.exit(EXIT_USAGE)
+        except SpoolError as exc:  # the results of a big run could not be kept on disk
+            _cannot_write(out_dir, exc.reason)
     for line in notices:
         click.echo(line, err=True)
     try:
@@ -238,12 +240,7 @@ def audit(
         click.echo("auditor: interrupted; no report was written", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except OSError as exc:
-        click.echo(
-            f"auditor: cannot write reports in {out_dir}: {exc.strerror or exc}; "
-            "previous reports are unchanged",
-            err=True,
-        )
-        sys.exit(EXIT_OUTPUT)
+        _cannot_write(out_dir, exc.strerror or str(exc))
     if not quiet:
         try:
             _summary(run)
@@ -254,6 +251,14 @@ def audit(
             console(stderr=True).print(f"wrote {path}")
     if fail_on is not None and _fails(run, Severity(fail_on)):
         sys.exit(EXIT_FAIL_ON)
+
+
+def _cannot_write(out_dir: Path, reason: str) -> NoReturn:
+    click.echo(
+        f"auditor: cannot write reports in {out_dir}: {reason}; previous reports are unchanged",
+        err=True,
+    )
+    sys.exit(EXIT_OUTPUT)
 
 
 def _engine(name: str, scheduler: str | None, workers: int) -> Engine | None:

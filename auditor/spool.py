@@ -66,12 +66,28 @@ def outlines(policies: Sequence[PolicyResult]) -> Iterable[PolicyResult | Policy
     return policies
 
 
+class SpoolError(Exception):
+    """The spool file could not be created or written (a full disk, a read-only folder)."""
+
+    def __init__(self, folder: Path, error: OSError) -> None:
+        self.folder = folder
+        self.reason = error.strerror or str(error)
+        super().__init__(f"{folder}: {self.reason}")
+
+
 class Spool:
-    """Append-only JSON Lines file of PolicyResults; use as a context manager."""
+    """Append-only JSON Lines file of PolicyResults; use as a context manager.
+
+    A file that cannot be created or written raises SpoolError; whatever happens, closing the
+    spool removes its file."""
 
     def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".results.", suffix=".spool.jsonl", dir=folder)
+        self.folder = folder
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=".results.", suffix=".spool.jsonl", dir=folder)
+        except OSError as exc:
+            raise SpoolError(folder, exc) from exc
         self.path = Path(name)
         self._file = os.fdopen(fd, "w+b")
         # Offset of each line: 8 bytes per policy, so a view can also index and slice.
@@ -84,20 +100,27 @@ class Spool:
     def append_json(self, encoded: bytes) -> None:
         """Write one result given as its `model_dump_json()` text in UTF-8 (one line: that
         compact JSON escapes every line break); it is validated when read back."""
-        self._offsets.append(self._file.tell())
-        self._file.write(encoded + b"\n")
+        try:
+            self._offsets.append(self._file.tell())
+            self._file.write(encoded + b"\n")
+        except OSError as exc:
+            raise SpoolError(self.folder, exc) from exc
 
     def __len__(self) -> int:
         return len(self._offsets)
 
     def view(self) -> SpooledResults:
         """A lazy sequence of everything appended so far."""
-        self._file.flush()
+        try:
+            self._file.flush()
+        except OSError as exc:
+            raise SpoolError(self.folder, exc) from exc
         return SpooledResults(self.path, self._offsets[:])
 
     def close(self) -> None:
-        """Close and delete the file."""
-        self._file.close()
+        """Close and delete the file (what a failed write left in its buffer is dropped)."""
+        with contextlib.suppress(OSError):
+            self._file.close()
         with contextlib.suppress(OSError):
             self.path.unlink()
 

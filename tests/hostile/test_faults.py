@@ -22,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from auditor.cli import EXIT_INTERRUPTED, EXIT_OUTPUT, cli
+from auditor.reporters import PARALLEL_AFTER
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKLIST = str(ROOT / "checklists" / "baseline.yaml")
@@ -143,14 +144,31 @@ def _limit_file_size() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
 
 
+# More policies than a run with --jobs 2 keeps in memory: their results go to a spool file.
+SPOOLED = PARALLEL_AFTER + 20
+
+
+@pytest.fixture(scope="module")
+def spooled_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("spooled")
+    for path in sorted((ROOT / "bench" / "corpus" / "md").glob("*.md"))[:SPOOLED]:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.mark.parametrize("spooled", [False, True], ids=["in-memory", "spooled-run"])
 def test_full_disk_is_a_clear_error(
-    corpus: Path, previous: tuple[Path, dict[str, str]], tmp_path: Path
+    corpus: Path,
+    spooled_corpus: Path,
+    previous: tuple[Path, dict[str, str]],
+    tmp_path: Path,
+    spooled: bool,
 ) -> None:
     prev_out, prev_statuses = previous
     out = _fresh_copy(prev_out, tmp_path)
-    proc = subprocess.run(
-        audit_cmd(corpus, out), capture_output=True, text=True, preexec_fn=_limit_file_size
-    )
+    # A spooled run fills the disk during the audit, with the results of the first policies.
+    cmd = audit_cmd(spooled_corpus, out)[:-1] + ["2"] if spooled else audit_cmd(corpus, out)
+    proc = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=_limit_file_size)
     assert proc.returncode == EXIT_OUTPUT
     assert proc.stderr.splitlines() == [
         f"auditor: cannot write reports in {out}: File too large; previous reports are unchanged"
@@ -159,16 +177,24 @@ def test_full_disk_is_a_clear_error(
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in prev_out.iterdir())
 
 
+@pytest.mark.parametrize("spooled", [False, True], ids=["one-policy", "spooled-run"])
 def test_read_only_output_folder_is_a_clear_error(
-    previous: tuple[Path, dict[str, str]],
+    previous: tuple[Path, dict[str, str]], spooled: bool
 ) -> None:
     prev_out, prev_statuses = previous
     base = Path(tempfile.mkdtemp())
     try:
         base.chmod(0o755)
-        policy = base / "p.md"
-        shutil.copy(ROOT / "policies" / "strongmail.com_2007-12-26.md", policy)
-        policy.chmod(0o644)
+        if spooled:  # a run that keeps its results in a file in the output folder
+            policy = base / "policies"
+            policy.mkdir(mode=0o755)
+            for path in sorted((ROOT / "bench" / "corpus" / "md").glob("*.md"))[:SPOOLED]:
+                shutil.copy(path, policy / path.name)
+                (policy / path.name).chmod(0o644)
+        else:
+            policy = base / "p.md"
+            shutil.copy(ROOT / "policies" / "strongmail.com_2007-12-26.md", policy)
+            policy.chmod(0o644)
         # The unprivileged child reads its inputs from here: a clone in a private folder
         # (mktemp -d is 0700) would otherwise be unreadable to it.
         checklist = base / "baseline.yaml"
@@ -196,6 +222,8 @@ def test_read_only_output_folder_is_a_clear_error(
                         "--out",
                         str(out),
                         "--quiet",
+                        "--jobs",
+                        "2" if spooled else "1",
                     ],
                 )
                 os.write(write, json.dumps([result.exit_code, result.stderr]).encode())
