@@ -22,6 +22,11 @@ from typing import TypeVar, overload
 
 from pydantic import BaseModel, ConfigDict, Field
 
+try:
+    import fcntl
+except ImportError:  # Windows: abandoned spool files are not detected
+    fcntl = None  # type: ignore[assignment]
+
 from auditor.models import PolicyResult, Status
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -66,6 +71,26 @@ def outlines(policies: Sequence[PolicyResult]) -> Iterable[PolicyResult | Policy
     return policies
 
 
+_PREFIX, _SUFFIX = ".results.", ".spool.jsonl"
+
+
+def remove_abandoned(folder: Path) -> list[Path]:
+    """Delete the spool files in `folder` that no live process holds (left by a run killed with
+    SIGKILL, which could not remove its own); the ones removed. Needs flock (not on Windows)."""
+    if fcntl is None:
+        return []
+    removed = []
+    for path in folder.glob(f"{_PREFIX}*{_SUFFIX}"):
+        try:
+            with path.open("rb") as f:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                path.unlink()  # still locked by us: no run can have taken it up meanwhile
+            removed.append(path)
+        except OSError:  # held by a running audit (BlockingIOError), or already gone
+            continue
+    return removed
+
+
 class SpoolError(Exception):
     """The spool file could not be created or written (a full disk, a read-only folder)."""
 
@@ -85,11 +110,18 @@ class Spool:
         self.folder = folder
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=".results.", suffix=".spool.jsonl", dir=folder)
+            remove_abandoned(folder)
+            fd, name = tempfile.mkstemp(prefix=_PREFIX, suffix=_SUFFIX, dir=folder)
         except OSError as exc:
             raise SpoolError(folder, exc) from exc
         self.path = Path(name)
         self._file = os.fdopen(fd, "w+b")
+        if fcntl is not None:
+            # Held while the file is open, by this process and the workers it forks: a run that
+            # finds the file unlocked knows its owner was killed (see remove_abandoned). Where
+            # the file system has no locks, neither can that run lock the file: it leaves it.
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_EX)
         # Offset of each line: 8 bytes per policy, so a view can also index and slice.
         self._offsets = array("q")
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,7 @@ from auditor.audit import BATCH, Source, discover, run_audit
 from auditor.checklist.compiled import Checklist, load_checklist
 from auditor.cli import cli
 from auditor.models import AuditRun, PolicyResult
-from auditor.spool import Spool, SpooledResults
+from auditor.spool import Spool, SpooledResults, remove_abandoned
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "checklists" / "baseline.yaml"
@@ -232,3 +235,28 @@ def test_cli_with_jobs_spools_and_writes_reports_in_workers_above_the_threshold(
     two = json.loads((parallel / "results.json").read_text("utf-8"))
     assert _strip_times(one) == _strip_times(two)
     assert _cells(parallel / "scorecard.xlsx") == _cells(serial / "scorecard.xlsx")
+
+
+def test_a_spool_left_by_a_killed_run_is_removed_by_the_next(tmp_path: Path) -> None:
+    # A run killed with SIGKILL cannot remove its spool; the next run in that folder finds the
+    # file unlocked and removes it, but never the spool of a run still going.
+    code = (
+        "import os, sys, pathlib\n"
+        "from auditor.spool import Spool\n"
+        "spool = Spool(pathlib.Path(sys.argv[1]))\n"
+        "spool.append_json(b'{}')\n"
+        "print(spool.path, flush=True)\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True
+    )
+    assert proc.returncode == -signal.SIGKILL
+    abandoned = Path(proc.stdout.strip())
+    assert abandoned.parent == tmp_path and abandoned.exists()
+    with Spool(tmp_path) as running:
+        assert not abandoned.exists()
+        assert remove_abandoned(tmp_path) == []  # the running one is held
+        assert running.path.exists()
+        (tmp_path / "results.json").write_text("{}")  # other files are never touched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json"]
