@@ -22,7 +22,7 @@ from auditor.checklist.loader import ChecklistError
 from auditor.cli_options import checklist_option, load_or_exit
 from auditor.models import AuditRun, Severity, Status
 from auditor.records import final_counts, final_statuses, reviewed_score
-from auditor.reporters import REPORTERS, write_reports, writes_in_parallel
+from auditor.reporters import DEFAULT_FORMATS, REPORTERS, write_reports, writes_in_parallel
 from auditor.spool import SPOOL_AFTER, Spool, SpoolError
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def cli() -> None:
 @click.option(
     "--format",
     "formats",
-    default=",".join(REPORTERS),
+    default=",".join(DEFAULT_FORMATS),
     show_default=True,
     help=f"Comma-separated report formats: {', '.join(REPORTERS)}.",
 )

@@ -392,9 +392,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-out", action="store_true", help="keep the reports of each run")
     args = parser.parse_args(argv)
 
-    from auditor.reporters import REPORTERS
+    from auditor.reporters import DEFAULT_FORMATS
 
-    formats = args.formats or ",".join(REPORTERS)
+    formats = args.formats or ",".join(DEFAULT_FORMATS)
     WORK.mkdir(parents=True, exist_ok=True)
     triggers = WORK / "triggers.txt"
     phrases = trigger_phrases(args.checklist)

@@ -12,6 +12,7 @@ from pathlib import Path
 from auditor.models import AuditRun, PolicyResult
 from auditor.reporters.csv_report import csv_sink, write_csv
 from auditor.reporters.json_report import json_sink, write_json
+from auditor.reporters.jsonl_report import jsonl_sink, write_jsonl
 from auditor.reporters.sinks import Sink, feed
 from auditor.reporters.xlsx_report import HEAVY_PAIRS, ScorecardJob, write_xlsx, xlsx_sink
 
@@ -22,13 +23,17 @@ REPORTERS: dict[str, tuple[str, Reporter]] = {
     "json": ("results.json", write_json),
     "csv": ("findings.csv", write_csv),
     "xlsx": ("scorecard.xlsx", write_xlsx),
+    "jsonl": ("results.jsonl", write_jsonl),
 }
+DEFAULT_FORMATS = ("json", "csv", "xlsx")
+"""What an audit writes unless --format says otherwise (JSON Lines is asked for by name)."""
 # Format name -> the same writer as a sink: written in one process, the reports share one pass
 # over the results (on a spooled run, one read of the file instead of one each).
 SINKS: dict[str, Callable[[AuditRun, Path], Sink[PolicyResult, Path]]] = {
     "json": json_sink,
     "csv": csv_sink,
     "xlsx": xlsx_sink,
+    "jsonl": jsonl_sink,
 }
 
 
