@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from auditor import TOOL_NAME, __version__
 from auditor.checklist.compiled import Checklist
@@ -75,8 +75,24 @@ class Limits:
     timeout: float = 60.0  # seconds; 0 disables
 
 
+Encoded = tuple[bytes, list[str]]
+"""A result as a worker sends it: its JSON (`model_dump_json`, UTF-8) and its notices."""
+
 Engine = Callable[[Checklist, Sequence[Source], Limits], Iterator[PolicyResult]]
 """Runs the per-document function (`audit_source`) somewhere; yields results in input order."""
+
+
+@runtime_checkable
+class EncodingEngine(Protocol):
+    """An Engine that can also give each result as its worker sent it (see `Encoded`)."""
+
+    def __call__(
+        self, checklist: Checklist, sources: Sequence[Source], limits: Limits
+    ) -> Iterator[PolicyResult]: ...
+
+    def encoded(
+        self, checklist: Checklist, sources: Sequence[Source], limits: Limits
+    ) -> Iterator[Encoded]: ...
 
 
 class EngineError(Exception):
@@ -306,11 +322,16 @@ def run_audit(
     started = now()
     limits = limits or Limits()
     results: list[PolicyResult] = []
+    encoded_results: Iterator[Encoded] | None = None
     if spool is not None and engine is None and _in_workers(jobs, sources):
+        encoded_results = _parallel_encoded(checklist, sources, jobs, limits)
+    elif spool is not None and isinstance(engine, EncodingEngine):
+        encoded_results = engine.encoded(checklist, sources, limits)
+    if spool is not None and encoded_results is not None:
         # The workers' JSON goes to the spool as it came: parsing it here only to write the
-        # same text again would cost this process, which shares the cores with them, ~0.05 ms
-        # a policy.
-        for encoded, lines in _parallel_encoded(checklist, sources, jobs, limits):
+        # same text again would cost this process, which shares the cores with them (or takes
+        # every result of a cluster), ~0.05 ms a policy.
+        for encoded, lines in encoded_results:
             spool.append_json(encoded)
             if notices is not None:
                 notices += lines
@@ -375,10 +396,6 @@ def _worker_setup(checklist: Checklist, limits: Limits, context: Any) -> tuple[A
     if context.get_start_method() == "fork":
         return (checklist, limits)
     return (checklist.path, limits)
-
-
-Encoded = tuple[bytes, list[str]]
-"""A result as a worker sends it: its JSON (`model_dump_json`, UTF-8) and its notices."""
 
 
 def _work(batch: list[Source]) -> list[Encoded]:

@@ -22,7 +22,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from auditor.audit import BATCH, EngineError, Limits, Source, audit_source
+from auditor.audit import (
+    BATCH,
+    Encoded,
+    EngineError,
+    Limits,
+    Source,
+    audit_source,
+    result_notices,
+)
 from auditor.checklist.compiled import Checklist
 from auditor.models import PolicyResult
 
@@ -39,14 +47,18 @@ def _distributed() -> Any:
 
 def _work(
     checklist: Checklist, batch: list[tuple[str, str, str]], limits: Limits
-) -> list[PolicyResult]:
-    """Audit a batch on a worker: (absolute path to read, path as given, policy id) each."""
+) -> list[Encoded]:
+    """Audit a batch on a worker: (absolute path to read, path as given, policy id) each.
+
+    Results travel as a local worker's do, JSON with their notices: half the cost of pickling
+    the models on the worker, and none on the client when it only spools them (the client is
+    the one process every result of a cluster goes through)."""
     out = []
     for absolute, given, policy_id in batch:
         result = audit_source(checklist, Source(Path(absolute), policy_id), limits)
         if result.path != given:  # report the path as the user gave it, as a local run does
             result = result.model_copy(update={"path": given})
-        out.append(result)
+        out.append((result.model_dump_json().encode(), result_notices(result)))
     return out
 
 
@@ -98,6 +110,13 @@ class DaskEngine:
         self, checklist: Checklist, sources: Sequence[Source], limits: Limits
     ) -> Iterator[PolicyResult]:
         """Results in input order."""
+        for encoded, _ in self.encoded(checklist, sources, limits):
+            yield PolicyResult.model_validate_json(encoded)
+
+    def encoded(
+        self, checklist: Checklist, sources: Sequence[Source], limits: Limits
+    ) -> Iterator[Encoded]:
+        """Results in input order, each as its worker sent it (see `_work`)."""
         batches = [
             [(str(s.path.absolute()), str(s.path), s.policy_id) for s in sources[i : i + BATCH]]
             for i in range(0, len(sources), BATCH)

@@ -14,6 +14,7 @@ from auditor.audit import Limits, Source, discover, run_audit
 from auditor.checklist.compiled import Checklist, load_checklist
 from auditor.cli import cli
 from auditor.models import PolicyResult
+from auditor.spool import Spool
 
 distributed = pytest.importorskip("dask.distributed")
 
@@ -58,6 +59,25 @@ def test_cluster_run_equals_single_process_run(
     assert [p.id for p in run.policies] == [s.policy_id for s in sources]
     assert list(run.policies) == local
     assert run.policies[-1].error == "file disappeared before it could be read"
+
+
+def test_a_spooled_cluster_run_stores_each_result_as_its_json_line(
+    cluster: Any,
+    checklist: Checklist,
+    sources: list[Source],
+    local: list[PolicyResult],
+    tmp_path: Path,
+) -> None:
+    # Spooled, the client writes the workers' JSON as it came, unparsed: the same lines as the
+    # one-process results, with their errors as terminal notices.
+    engine = DaskEngine(cluster.scheduler_address, window=2)
+    notices: list[str] = []
+    with Spool(tmp_path) as spool:
+        run = run_audit(checklist, sources, engine=engine, spool=spool, notices=notices)
+        assert list(run.policies) == local
+        expected = b"".join(r.model_dump_json().encode() + b"\n" for r in local)
+        assert spool.path.read_bytes() == expected
+    assert notices == [f"{sources[-1].path}: ERROR: file disappeared before it could be read"]
 
 
 def test_both_workers_take_part(cluster: Any, checklist: Checklist, sources: list[Source]) -> None:
