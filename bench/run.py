@@ -336,7 +336,7 @@ def markdown(results: dict[str, Any]) -> str:
     lines += [
         "",
         "Audit and reports, every run (seconds, in the main process). With more than one job "
-        "and more than 1,000 policies the reports are written at the same time by worker "
+        "and more than 100 policies the reports are written at the same time by worker "
         "processes: only their total is seen here (per-format columns show -).",
         "",
         "| corpus | engine | jobs | audit | all reports | "
