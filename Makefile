@@ -51,7 +51,7 @@ reliability: $(STAMP)
 
 # Benchmark (not a test): builds corpora under bench/work/, writes bench/work/results.{json,md}.
 # `make bench` runs the real corpus, 1k and 10k policies; `make bench-full` adds 100k and Dask.
-.PHONY: bench bench-full profile
+.PHONY: bench bench-full scaling profile
 BENCH_STAMP := $(VENV)/.bench-installed
 
 $(BENCH_STAMP): pyproject.toml $(STAMP)
@@ -63,6 +63,10 @@ bench: $(BENCH_STAMP)
 
 bench-full: $(BENCH_STAMP)
 	$(PY) -m bench --sizes real,1000,10000,100000 --dask 1,2
+
+# --jobs 1 against all cores, interleaved over rounds (the scaling figure of docs/performance.md).
+scaling: $(BENCH_STAMP)
+	$(PY) -m bench.scaling --sizes real,1000,10000
 
 profile: $(BENCH_STAMP)
 	$(PY) -m bench.profile
