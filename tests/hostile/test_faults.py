@@ -251,12 +251,19 @@ def test_interrupt_writes_nothing(
 ) -> None:
     prev_out, prev_statuses = previous
     out = _fresh_copy(prev_out, tmp_path)
-    # Four copies of the corpus: a run that lasts well past the moment of the interrupt.
+    # Twelve copies of the corpus: a run that lasts well past the moment of the interrupt (four,
+    # 240 policies, take little more than that second now).
     many = tmp_path / "many"
-    for i in range(4):
+    for i in range(12):
         shutil.copytree(corpus, many / str(i))
     proc = subprocess.Popen(
-        audit_cmd(many, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        audit_cmd(many, out),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # A test run started in the background by a shell ignores SIGINT, and so would the
+        # audit, which inherits that: give it the default, as a terminal's Ctrl-C finds it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
