@@ -14,6 +14,7 @@ import contextlib
 import itertools
 import os
 import tempfile
+import time
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -74,6 +75,11 @@ def outlines(policies: Sequence[PolicyResult]) -> Iterable[PolicyResult | Policy
 _PREFIX, _SUFFIX = ".results.", ".spool.jsonl"
 
 
+# A spool file is created, then locked: one younger than this may be a running audit's, caught
+# between the two.
+_SETTLED = 10.0  # seconds
+
+
 def remove_abandoned(folder: Path) -> list[Path]:
     """Delete the spool files in `folder` that no live process holds (left by a run killed with
     SIGKILL, which could not remove its own); the ones removed. Needs flock (not on Windows)."""
@@ -82,6 +88,8 @@ def remove_abandoned(folder: Path) -> list[Path]:
     removed = []
     for path in folder.glob(f"{_PREFIX}*{_SUFFIX}"):
         try:
+            if time.time() - path.stat().st_mtime < _SETTLED:
+                continue
             with path.open("rb") as f:
                 fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 path.unlink()  # still locked by us: no run can have taken it up meanwhile

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -254,8 +256,13 @@ def test_a_spool_left_by_a_killed_run_is_removed_by_the_next(tmp_path: Path) -> 
     assert proc.returncode == -signal.SIGKILL
     abandoned = Path(proc.stdout.strip())
     assert abandoned.parent == tmp_path and abandoned.exists()
+    with Spool(tmp_path):  # a spool this young may be one not yet locked: it stays
+        assert abandoned.exists()
+    old = time.time() - 60
+    os.utime(abandoned, (old, old))
     with Spool(tmp_path) as running:
         assert not abandoned.exists()
+        os.utime(running.path, (old, old))
         assert remove_abandoned(tmp_path) == []  # the running one is held
         assert running.path.exists()
         (tmp_path / "results.json").write_text("{}")  # other files are never touched

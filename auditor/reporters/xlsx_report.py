@@ -1123,7 +1123,9 @@ HEAVY = ("findings", "evidence", "summary", "policies")  # longest first
 HEAVY_PAIRS = (("findings", "policies"), ("evidence", "summary"))
 
 
-def _render_tasks(writer: _Writer, tasks: tuple[str, ...], folder: Path) -> dict[str, Any]:
+def _render_tasks(
+    writer: _Writer, tasks: tuple[str, ...], folder: Path
+) -> dict[str, list[WrittenSheet]]:
     return writer.render(tasks, folder)
 
 
