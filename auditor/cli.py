@@ -201,11 +201,11 @@ def audit(
     with _progress_bar(len(sources), show_progress) as advance:
         limits = Limits(max_bytes=int(max_size * 1024 * 1024), timeout=timeout)
         workers = jobs or os.cpu_count() or 1
-        # Big runs keep their results on disk, not in memory, and so does any run whose reports
-        # worker processes will write (a spool is handed to them for nothing); the file goes
-        # when the command ends.
         notices: list[str] = []  # errors and warnings, shown once the progress bar is gone
         try:
+            # Big runs keep their results on disk, not in memory, and so does any run whose
+            # reports worker processes will write (a spool is handed to them for nothing); the
+            # file goes when the command ends.
             spool = (
                 click.get_current_context().with_resource(Spool(out_dir))
                 if len(sources) > SPOOL_AFTER or writes_in_parallel(len(sources), workers)
