@@ -246,6 +246,24 @@ def test_read_only_output_folder_is_a_clear_error(
         shutil.rmtree(base)
 
 
+def _wait_for_cpu(proc: subprocess.Popen[str], seconds: float) -> None:
+    """Wait until `proc` has used `seconds` of CPU (its start-up, imports and checklist, takes
+    about 0.4 s), so the interrupt lands in the audit however loaded the machine is: after a
+    fixed wall-clock wait, a busy machine could still be starting the interpreter."""
+    stat_path = Path(f"/proc/{proc.pid}/stat")
+    if not stat_path.exists():  # no procfs: wall-clock time it is
+        time.sleep(seconds)
+        return
+    ticks = os.sysconf("SC_CLK_TCK")
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        # Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+        fields = stat_path.read_text().rsplit(")", 1)[1].split()
+        if (int(fields[11]) + int(fields[12])) / ticks >= seconds:
+            return
+        time.sleep(0.02)
+
+
 def test_interrupt_writes_nothing(
     corpus: Path, previous: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
@@ -265,7 +283,7 @@ def test_interrupt_writes_nothing(
         # audit, which inherits that: give it the default, as a terminal's Ctrl-C finds it.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    time.sleep(1.0)
+    _wait_for_cpu(proc, seconds=1.0)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     if proc.returncode == 0:  # the run beat the signal: nothing to check
