@@ -30,8 +30,13 @@ _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _PROSE = re.compile(r"\s*[^\s`~>#=\-*_|+•\d]")
 
 # The link alternatives below open with the "[" outside their groups (see _INLINE).
-_LINK_TEXT = r"(?P<{}>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
-_LINK_DEST = r"\(\s*<?(?P<{}>(?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+\"[^\"\n]*\")?\s*\)"
+# Link text is characters other than brackets, with [bracketed] runs; a destination is
+# characters other than parentheses, white space and <>, with (parenthesised) runs. Each is
+# written as `a*(?:ba*)*`, not `(?:a|b)*`: the same language, and since a run starts with a
+# character `a` excludes, the same ends tried in the same order (so the same matches), but `a*`
+# is one tight loop where each repetition of the group costs `re` some 400 instructions.
+_LINK_TEXT = r"(?P<{}>[^\[\]\n]*(?:\[[^\[\]\n]*\][^\[\]\n]*)*)\]"
+_LINK_DEST = r"\(\s*<?(?P<{}>[^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"\n]*\")?\s*\)"
 # Every alternative opens with a literal character outside its named group (the uemph lookbehind
 # looks past its first "_"): `re` then takes those characters as a set to skip to, so that
 # finditer goes from one syntax character to the next instead of trying the pattern everywhere.
@@ -48,6 +53,7 @@ _INLINE = re.compile(
 )
 # The characters every _INLINE alternative starts with.
 _SYNTAX = re.compile(r"[!\[<\\&_*~`]")
+_SYNTAX_CHARS = "![<\\&_*~`"
 # NUL counts as white space: stray NULs in a broken export must not glue words together.
 _ODD_WS = "[\t\f\v\x00\xa0\u2000-\u200b\u202f\u205f\u3000]"  # white space other than a plain space
 _WS = "[ " + _ODD_WS[1:]
@@ -62,9 +68,22 @@ _BREAK_TAG = re.compile(r"<br\s*/?>$", re.IGNORECASE)
 # its links (spans in the joined pieces). `offsets` is also the length so far.
 
 
+def _syntax_positions(source: str) -> list[int]:
+    """The offsets of every character an _INLINE match can start with, in order."""
+    found: list[int] = []
+    for char in _SYNTAX_CHARS:
+        at = source.find(char)
+        while at >= 0:
+            found.append(at)
+            at = source.find(char, at + 1)
+    found.sort()
+    return found
+
+
 def _inline(
     source: str,
     table: Sequence[int],
+    syntax: list[int],
     start: int,
     end: int,
     parts: list[str],
@@ -72,9 +91,20 @@ def _inline(
     links: list[Link],
 ) -> None:
     """Append `source[start:end]` with inline markdown syntax removed; `table` is the document's
-    `offset_table`, from which the offsets of verbatim text are sliced."""
+    `offset_table`, from which the offsets of verbatim text are sliced, and `syntax` its
+    `_syntax_positions`."""
+    # Most lines hold no syntax character, and the regex scan costs some 40 instructions a
+    # character where finding them in the whole document (str.find, a memchr) costs almost
+    # nothing: the scan runs only from the first syntax character to the last.
+    first = bisect.bisect_left(syntax, start)
+    if first == len(syntax) or syntax[first] >= end:
+        if end > start:
+            parts.append(source[start:end])
+            offsets += table[start:end]
+        return
+    last = syntax[bisect.bisect_left(syntax, end, first) - 1]
     pos = start
-    for m in _INLINE.finditer(source, start, end):
+    for m in _INLINE.finditer(source, syntax[first], end):
         at = m.start()
         if at > pos:
             parts.append(source[pos:at])
@@ -84,7 +114,7 @@ def _inline(
             pass
         elif kind == "link":
             before = len(offsets)
-            _inline(source, table, m.start("ltext"), m.end("ltext"), parts, offsets, links)
+            _inline(source, table, syntax, m.start("ltext"), m.end("ltext"), parts, offsets, links)
             if len(offsets) > before:
                 if m.group("ldest"):
                     links.append(Link(before, len(offsets), m.group("ldest")))
@@ -95,7 +125,9 @@ def _inline(
                     parts.append(" ")
                     offsets.append(after - 1)
         elif kind == "uemph":
-            _inline(source, table, m.start("uinner"), m.end("uinner"), parts, offsets, links)
+            _inline(
+                source, table, syntax, m.start("uinner"), m.end("uinner"), parts, offsets, links
+            )
         elif kind == "escape":
             parts.append(source[at + 1])
             offsets.append(at + 1)
@@ -120,6 +152,8 @@ def _inline(
             parts.append(" ")
             offsets.append(at)
         pos = m.end()
+        if pos > last:  # every match starts on a syntax character: no more can follow
+            break
     if pos < end:
         parts.append(source[pos:end])
         offsets += table[pos:end]
@@ -238,6 +272,7 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
     """Split markdown (or plain text when `plain`) into blocks with a source offset per char."""
     blocks: list[Block] = []
     table = offset_table(len(source))
+    syntax = [] if plain else _syntax_positions(source)
     # The open paragraph, in the three lists of _build; `para_lines` counts its lines (0: none).
     parts: list[str] = []
     offsets: list[int] = []
@@ -294,6 +329,7 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
                 _inline(
                     source,
                     table,
+                    syntax,
                     start + h.end(),
                     stop,
                     heading_parts,
@@ -332,7 +368,14 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
                     cell_links: list[Link] = []
                     cell_end = cell_start + len(cell)
                     _inline(
-                        source, table, cell_start, cell_end, cell_parts, cell_offsets, cell_links
+                        source,
+                        table,
+                        syntax,
+                        cell_start,
+                        cell_end,
+                        cell_parts,
+                        cell_offsets,
+                        cell_links,
                     )
                     cell_start = cell_end + 1
                     if block := _build(cell_parts, cell_offsets, cell_links, item_kind):
@@ -352,7 +395,9 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
                     item_parts: list[str] = []
                     item_offsets: list[int] = []
                     item_links: list[Link] = []
-                    _inline(source, table, item_start, end, item_parts, item_offsets, item_links)
+                    _inline(
+                        source, table, syntax, item_start, end, item_parts, item_offsets, item_links
+                    )
                     block = _build(item_parts, item_offsets, item_links, item_kind)
                 if block:
                     blocks.append(block)
@@ -372,7 +417,7 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
             parts.append(source[start:content_end])
             offsets += table[start:content_end]
         else:
-            _inline(source, table, start, content_end, parts, offsets, links)
+            _inline(source, table, syntax, start, content_end, parts, offsets, links)
         para_lines += 1
         if hard_break:
             if block := _build(parts, offsets, links, paragraph):

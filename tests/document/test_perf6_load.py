@@ -1,0 +1,125 @@
+"""The sixth session's loading shortcuts give what the plain code gives: the inline scan that
+runs only between the document's syntax characters, and the link patterns written as
+`a*(?:ba*)*`. Compared on every corpus and policy file and on generated markdown."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from auditor.document import loader, markdown
+from auditor.document.encoding import decode
+
+ROOT = Path(__file__).resolve().parents[2]
+FILES = sorted(
+    path
+    for folder in ("bench/corpus", "policies", "tests")
+    for path in (ROOT / folder).rglob("*")
+    if path.suffix.lower() in (".md", ".markdown", ".txt", ".text") and path.is_file()
+)
+SOURCES = {str(path.relative_to(ROOT)): decode(path.read_bytes()).text for path in FILES}
+
+# The link patterns as they were, `(?:a|b)*`, and _INLINE built from them.
+_OLD_LINK_TEXT = r"(?P<{}>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"
+_OLD_LINK_DEST = r"\(\s*<?(?P<{}>(?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+\"[^\"\n]*\")?\s*\)"
+
+
+def _old_inline() -> re.Pattern[str]:
+    pattern = markdown._INLINE.pattern
+    for name in ("itext", "ltext"):
+        pattern = pattern.replace(markdown._LINK_TEXT.format(name), _OLD_LINK_TEXT.format(name), 1)
+    for name in ("idest", "ldest"):
+        pattern = pattern.replace(markdown._LINK_DEST.format(name), _OLD_LINK_DEST.format(name), 1)
+    return re.compile(pattern)
+
+
+OLD_INLINE = _old_inline()
+
+# Link syntax in pieces, so that generated text holds links, near-links and nested brackets.
+LINKISH = [
+    "[", "]", "(", ")", "![", "](", "[a]", "(b)", "[x](y)", "[x](y(z))", "[[a]](u)", "](<u>)",
+    '[t](u "title")', ' "', '"', "<", ">", "\n", " ", "\t", "a", "Z", "0", "/", ":", "@", ".",
+    "*", "_", "\\", "&amp;", "é", "日",
+]  # fmt: skip
+linkish = st.lists(st.sampled_from(LINKISH), max_size=60).map("".join)
+MARKUP = '!\\[]()<>&#;*_~`|-=+•>:/@. \t\f\v\x00\xa0\u2003\u3000\u2028\x1c\n\r"' + "aZ09٣"
+texts = st.one_of(linkish, st.text(alphabet=MARKUP), st.text())
+SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def test_the_old_link_patterns_were_replaced() -> None:
+    assert OLD_INLINE.pattern != markdown._INLINE.pattern
+    assert OLD_INLINE.groupindex == markdown._INLINE.groupindex
+
+
+def _same_inline_matches(text: str, start: int, end: int) -> None:
+    new = markdown._INLINE.match(text, start, end)
+    old = OLD_INLINE.match(text, start, end)
+    if old is None:
+        assert new is None, (text, start)
+        return
+    assert new is not None, (text, start)
+    assert new.lastgroup == old.lastgroup
+    assert new.regs == old.regs, (text, start)  # every group's span
+
+
+@SETTINGS
+@given(texts, st.integers(0, 5))
+def test_link_patterns_match_as_before_on_generated_text(text: str, cut: int) -> None:
+    for i in range(len(text)):
+        _same_inline_matches(text, i, len(text))
+        _same_inline_matches(text, i, max(i, len(text) - cut))
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_link_patterns_match_as_before_on_the_corpus(name: str) -> None:
+    source = SOURCES[name]
+    for i in markdown._syntax_positions(source):
+        line_end = source.find("\n", i)
+        _same_inline_matches(source, i, len(source) if line_end < 0 else line_end)
+
+
+@SETTINGS
+@given(texts)
+def test_syntax_positions_are_where_syntax_characters_are(text: str) -> None:
+    expected = [i for i, char in enumerate(text) if markdown._SYNTAX.match(char)]
+    assert markdown._syntax_positions(text) == expected
+
+
+def _every_offset(source: str) -> list[int]:
+    """A `syntax` list that sends _inline down its plain path: a scan of the whole range."""
+    return list(range(len(source)))
+
+
+def _parse_both(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for plain in (False, True):
+        fast = markdown.parse_markdown(source, plain=plain)
+        with monkeypatch.context() as patch:
+            patch.setattr(markdown, "_syntax_positions", _every_offset)
+            slow = markdown.parse_markdown(source, plain=plain)
+        assert fast == slow
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_inline_between_syntax_characters_on_the_corpus(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = SOURCES[name]
+    _parse_both(source, monkeypatch)
+    fast = loader.parse_document(source, "md", name)
+    with monkeypatch.context() as patch:
+        patch.setattr(markdown, "_syntax_positions", _every_offset)
+        slow = loader.parse_document(source, "md", name)
+    assert fast == slow
+    assert fast.sentences  # the comparison holds text, not two empty documents
+
+
+@SETTINGS
+@given(texts)
+def test_inline_between_syntax_characters_on_generated_text(text: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _parse_both(text, monkeypatch)
