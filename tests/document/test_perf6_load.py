@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor.document import loader, markdown
+from auditor.document.blocks import BlockKind, Link
 from auditor.document.encoding import decode
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,3 +124,24 @@ def test_inline_between_syntax_characters_on_the_corpus(
 def test_inline_between_syntax_characters_on_generated_text(text: str) -> None:
     with pytest.MonkeyPatch.context() as monkeypatch:
         _parse_both(text, monkeypatch)
+
+
+ascii_texts = st.one_of(
+    st.text(alphabet=[chr(c) for c in range(128)]),
+    st.text(alphabet=" \t\f\v\x00\x1c\r\nab.*"),
+)
+links = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=3)
+
+
+@SETTINGS
+@given(st.one_of(ascii_texts, texts), links)
+def test_build_equals_the_collapsing_build(text: str, spans: list[tuple[int, int]]) -> None:
+    # _build takes its shortcut (no collapsing) on ASCII text without tab, form feed, vertical
+    # tab, NUL or a double space, and on other printable text without a double space.
+    block_links = [Link(a, b, "https://x") for a, b in spans if a < b <= len(text)]
+    offsets = list(range(10, 10 + len(text)))
+    built = markdown._build([text], list(offsets), list(block_links), BlockKind.ITEM, 2)
+    collapsed = markdown._build_collapsed(text, list(offsets), list(block_links), BlockKind.ITEM, 2)
+    assert built == collapsed
+    if text.isascii() and not {"\t", "\f", "\v", "\x00"} & set(text) and "  " not in text:
+        assert markdown._SPACE_RUN.search(text) is None
