@@ -145,3 +145,12 @@ def test_build_equals_the_collapsing_build(text: str, spans: list[tuple[int, int
     assert built == collapsed
     if text.isascii() and not {"\t", "\f", "\v", "\x00"} & set(text) and "  " not in text:
         assert markdown._SPACE_RUN.search(text) is None
+
+
+@SETTINGS
+@given(st.one_of(texts, st.text(alphabet="ab \n\r")))
+def test_numbered_lines_are_the_lines(text: str) -> None:
+    starts, lines = markdown._numbered_lines(text)
+    numbered = list(zip(starts, lines, strict=False))
+    assert len(numbered) == len(lines)
+    assert numbered == [(start, text[start:end]) for start, end in markdown._lines(text)]
