@@ -319,7 +319,10 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
         # Most lines are prose: when the first visible character can open no block construct,
         # skip the tests for them all and go straight to the paragraph.
         if in_fence or not _PROSE.match(line):
-            if not plain and _FENCE.match(line):
+            # Each block pattern below opens (after spaces) with one of a few characters: a
+            # test of the line's first visible character spares the calls that cannot match.
+            opener = line.lstrip()[:1]
+            if not plain and opener in "`~" and _FENCE.match(line):
                 if para_lines:
                     if block := _build(parts, offsets, links, paragraph):
                         blocks.append(block)
@@ -331,16 +334,18 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
                     blocks.append(block)
                 continue
             # Block quotes: strip the markers and read what is inside.
-            while not plain and (q := _QUOTE.match(source, start, end)):
-                start = q.end()
-            line = source[start:end]
-            if not line.strip():
-                if para_lines:
-                    if block := _build(parts, offsets, links, paragraph):
-                        blocks.append(block)
-                    parts, offsets, links, para_lines = [], [], [], 0
-                continue
-            if not plain and (h := _ATX.match(line)):
+            if not plain and opener == ">":
+                while q := _QUOTE.match(source, start, end):
+                    start = q.end()
+                line = source[start:end]
+                if not line.strip():
+                    if para_lines:
+                        if block := _build(parts, offsets, links, paragraph):
+                            blocks.append(block)
+                        parts, offsets, links, para_lines = [], [], [], 0
+                    continue
+                opener = line.lstrip()[:1]
+            if not plain and opener == "#" and (h := _ATX.match(line)):
                 if para_lines:
                     if block := _build(parts, offsets, links, paragraph):
                         blocks.append(block)
@@ -369,19 +374,19 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
                 if block:
                     blocks.append(block)
                 continue
-            if not plain and para_lines == 1 and (s := _SETEXT.match(line)):
+            if not plain and para_lines == 1 and opener in "=-" and (s := _SETEXT.match(line)):
                 block = _build(parts, offsets, links, heading, 1 if s.group(1)[0] == "=" else 2)
                 parts, offsets, links, para_lines = [], [], [], 0
                 if block:
                     blocks.append(block)
                 continue
-            if _HR.match(line):
+            if opener in "-*_" and _HR.match(line):
                 if para_lines:
                     if block := _build(parts, offsets, links, paragraph):
                         blocks.append(block)
                     parts, offsets, links, para_lines = [], [], [], 0
                 continue
-            if not plain and line.lstrip().startswith("|"):
+            if not plain and opener == "|":
                 if para_lines:
                     if block := _build(parts, offsets, links, paragraph):
                         blocks.append(block)
@@ -408,7 +413,7 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
                     if block := _build(cell_parts, cell_offsets, cell_links, item_kind):
                         blocks.append(block)
                 continue
-            if item := _ITEM.match(line):
+            if (opener in "-*+•" or opener.isdecimal()) and (item := _ITEM.match(line)):
                 if para_lines:
                     if block := _build(parts, offsets, links, paragraph):
                         blocks.append(block)

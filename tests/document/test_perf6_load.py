@@ -154,3 +154,44 @@ def test_numbered_lines_are_the_lines(text: str) -> None:
     numbered = list(zip(starts, lines, strict=False))
     assert len(numbered) == len(lines)
     assert numbered == [(start, text[start:end]) for start, end in markdown._lines(text)]
+
+
+# Lines that open like block constructs: spaces and tabs, markers, digits of two scripts, text.
+LINE_PIECES = [
+    " ", "   ", "\t", "\xa0", "\u3000", "`", "```", "~~~", ">", "#", "###### ", "=", "-", "---",
+    "*", "* ", "_", "+ ", "• ", "|", "1", "12.", "3)", "٣.", "²", "a", "x y", ".",
+]  # fmt: skip
+block_lines = st.lists(st.sampled_from(LINE_PIECES), max_size=8).map("".join)
+# Each block pattern parse_markdown guards, and the first visible characters its guard allows
+# (the same conditions as in parse_markdown; test_perf4_load_identity compares the results).
+GUARDS = [
+    (markdown._FENCE, lambda opener: opener in "`~"),
+    (markdown._QUOTE, lambda opener: opener == ">"),
+    (markdown._ATX, lambda opener: opener == "#"),
+    (markdown._SETEXT, lambda opener: opener in "=-"),
+    (markdown._HR, lambda opener: opener in "-*_"),
+    (markdown._ITEM, lambda opener: opener in "-*+•" or opener.isdecimal()),
+]
+
+
+@SETTINGS
+@given(st.one_of(block_lines, texts))
+def test_a_block_pattern_matches_only_after_its_opener(line: str) -> None:
+    line = line.split("\n")[0].split("\r")[0]
+    opener = line.lstrip()[:1]
+    for pattern, allowed in GUARDS:
+        if pattern.match(line):
+            assert opener and allowed(opener), (pattern.pattern, line)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "line"),
+    [(GUARDS[0][0], "  ```py"), (GUARDS[1][0], " > q"), (GUARDS[2][0], "## H"),
+     (GUARDS[3][0], "==="), (GUARDS[4][0], " * * *"), (GUARDS[5][0], "\t٣. x")],
+)  # fmt: skip
+def test_the_guarded_patterns_match_lines_that_open_blocks(
+    pattern: re.Pattern[str], line: str
+) -> None:
+    # The property above is not empty: each pattern matches a line, which its guard lets by.
+    allowed = dict(GUARDS)[pattern]
+    assert pattern.match(line) and allowed(line.lstrip()[:1])
