@@ -30,6 +30,8 @@ _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 # A line none of the block patterns above (nor a table row or blank line) can match: its first
 # non-space character starts no fence, quote, heading, rule, table or list item.
 _PROSE = re.compile(r"\s*[^\s`~>#=\-*_|+•\d]")
+# The characters other than digits that make a line's first visible character fail _PROSE.
+_BLOCK_OPENERS = frozenset("`~>#=-*_|+•")
 
 # The link alternatives below open with the "[" outside their groups (see _INLINE).
 # Link text is characters other than brackets, with [bracketed] runs; a destination is
@@ -317,11 +319,12 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
                 parts, offsets, links, para_lines = [], [], [], 0
             continue
         # Most lines are prose: when the first visible character can open no block construct,
-        # skip the tests for them all and go straight to the paragraph.
-        if in_fence or not _PROSE.match(line):
+        # skip the tests for them all and go straight to the paragraph. (The test is _PROSE's,
+        # without a regex call: \s is what isspace() and lstrip() take, \d what isdecimal().)
+        opener = line.lstrip()[:1]
+        if in_fence or opener in _BLOCK_OPENERS or opener.isdecimal():
             # Each block pattern below opens (after spaces) with one of a few characters: a
             # test of the line's first visible character spares the calls that cannot match.
-            opener = line.lstrip()[:1]
             if not plain and opener in "`~" and _FENCE.match(line):
                 if para_lines:
                     if block := _build(parts, offsets, links, paragraph):

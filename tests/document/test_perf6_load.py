@@ -195,3 +195,14 @@ def test_the_guarded_patterns_match_lines_that_open_blocks(
     # The property above is not empty: each pattern matches a line, which its guard lets by.
     allowed = dict(GUARDS)[pattern]
     assert pattern.match(line) and allowed(line.lstrip()[:1])
+
+
+@SETTINGS
+@given(st.one_of(block_lines, texts))
+def test_the_first_visible_character_tells_prose_as_the_pattern_did(line: str) -> None:
+    line = line.split("\n")[0].split("\r")[0]
+    if not line or line.isspace():
+        return  # parse_markdown reads blank lines before this test
+    opener = line.lstrip()[:1]
+    opens_block = opener in markdown._BLOCK_OPENERS or opener.isdecimal()
+    assert opens_block == (markdown._PROSE.match(line) is None), line
