@@ -73,7 +73,8 @@ _BREAK_TAG = re.compile(r"<br\s*/?>$", re.IGNORECASE)
 
 
 def _syntax_positions(source: str) -> list[int]:
-    """The offsets of every character an _INLINE match can start with, in order."""
+    """The offsets of every character an _INLINE match can start with, in order, and then
+    `len(source)` (an end that spares its readers a test of the list's length)."""
     found: list[int] = []
     for char in _SYNTAX_CHARS:
         at = source.find(char)
@@ -81,6 +82,7 @@ def _syntax_positions(source: str) -> list[int]:
             found.append(at)
             at = source.find(char, at + 1)
     found.sort()
+    found.append(len(source))
     return found
 
 
@@ -101,7 +103,7 @@ def _inline(
     # character where finding them in the whole document (str.find, a memchr) costs almost
     # nothing: the scan runs only from the first syntax character to the last.
     first = bisect.bisect_left(syntax, start)
-    if first == len(syntax) or syntax[first] >= end:
+    if syntax[first] >= end:
         if end > start:
             parts.append(source[start:end])
             offsets += table[start:end]
@@ -300,7 +302,8 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
     """Split markdown (or plain text when `plain`) into blocks with a source offset per char."""
     blocks: list[Block] = []
     table = offset_table(len(source))
-    syntax = [] if plain else _syntax_positions(source)
+    syntax = [len(source)] if plain else _syntax_positions(source)
+    next_syntax = 0  # index in `syntax` of the first position at or after the current line
     # The open paragraph, in the three lists of _build; `para_lines` counts its lines (0: none).
     parts: list[str] = []
     offsets: list[int] = []
@@ -448,9 +451,13 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
             parts.append(" ")  # the joining space stands for the line break
             offsets.append(start - 1)
         content_end = end - 1 if backslash else end
-        if plain:
-            parts.append(source[start:content_end])
-            offsets += table[start:content_end]
+        # Lines come in order: the syntax characters before this one are passed for good.
+        while syntax[next_syntax] < start:
+            next_syntax += 1
+        if syntax[next_syntax] >= content_end:  # plain text, or no syntax: the line as it is
+            if content_end > start:
+                parts.append(line if content_end == end else source[start:content_end])
+                offsets += table[start:content_end]
         else:
             _inline(source, table, syntax, start, content_end, parts, offsets, links)
         para_lines += 1
