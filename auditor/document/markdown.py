@@ -24,7 +24,9 @@ _ATX_CLOSE = re.compile(r"[ \t]+#+[ \t]*$|[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _HR = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _ITEM = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
-_QUOTE = re.compile(r"^ {0,3}>[ \t]?")
+# No "^": it is matched at a line's offset in the whole text, where `match` anchors anyway and
+# "^" would hold only at offset 0 (so only a first line's quote marker would be stripped).
+_QUOTE = re.compile(r" {0,3}>[ \t]?")
 _TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 # A line none of the block patterns above (nor a table row or blank line) can match: its first
