@@ -90,15 +90,21 @@ class LineMap:
         return bisect.bisect_right(self.starts, offset)
 
 
-def _new_sentence(fields: dict[str, object]) -> Sentence:
-    """A Sentence from its fields in declaration order, without the frozen dataclass __init__.
+_new_object = object.__new__
+# The setter of `Sentence.__dict__` (a dataclass without slots has one).
+_set_dict = Sentence.__dict__["__dict__"].__set__
 
-    That __init__ sets each of the ten fields through `object.__setattr__`; filling the instance
-    dict at once builds the same object (same field order, still frozen) in a third of the time,
-    which is a tenth of `build_sentences`.
+
+def _new_sentence(fields: dict[str, object]) -> Sentence:
+    """A Sentence from its fields in declaration order, without the frozen dataclass __init__;
+    `fields` becomes the instance dict, so the caller hands over a dict of its own.
+
+    That __init__ sets each of the ten fields through `object.__setattr__`. Handing the
+    instance a finished dict builds the same object (same field order, still frozen); copying
+    it in with `__dict__.update` made `build_sentences` take 4 % more instructions.
     """
-    sentence: Sentence = object.__new__(Sentence)
-    sentence.__dict__.update(fields)
+    sentence: Sentence = _new_object(Sentence)
+    _set_dict(sentence, fields)
     return sentence
 
 
