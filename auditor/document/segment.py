@@ -137,9 +137,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if first is None:
             return spans
         start = first.start()
-    candidates = (
-        _CANDIDATE if "?" in text or "!" in text or "…" in text else _CANDIDATE_DOT
-    ).finditer(text)
+    if "?" in text or "!" in text or "…" in text:
+        candidates = _CANDIDATE.finditer(text)
+    else:
+        period = text.find(".")
+        if period < 0 or period == n - 1:
+            # No period, or only the final one: no candidate can break (most blocks of a
+            # policy), so the block is one sentence without a regex pass.
+            stop = len(text.rstrip()) if text[-1].isspace() else n
+            return [(start, stop)] if stop > start else spans
+        candidates = _CANDIDATE_DOT.finditer(text, period)
     for match in candidates:
         end = match.end()
         period_at = match.start()
