@@ -21,6 +21,7 @@ import re
 from typing import Any
 
 import phonenumbers
+from phonenumbers import phonenumbermatcher
 from phonenumbers.phonenumbermatcher import PhoneNumberMatch, PhoneNumberMatcher
 
 from auditor.extract.base import ValueMatch, finditer_at, resolve_overlaps
@@ -56,14 +57,55 @@ _VERIFIED: dict[tuple[Any, ...], phonenumbers.FrozenPhoneNumber | None] = {}
 _VERIFIED_MAX = 50_000  # entries, a few MB; the cache starts over when full
 
 
-class _Matcher(PhoneNumberMatcher):
-    """libphonenumber's matcher, its parse-and-verify step memoised.
+# The library's candidate pattern and where its matches can start: its leading group is
+# optional, so a match starts with a character of that group's leading class or with a digit.
+_CANDIDATE = phonenumbermatcher._PATTERN
+_CANDIDATE_START = re.compile(rf"[{phonenumbermatcher._LEAD_CLASS_CHARS}\d]", _CANDIDATE.flags)
+# not in the library's type stubs, which list only some of its private names
+_SECOND_NUMBER_START = phonenumbermatcher._SECOND_NUMBER_START_PATTERN  # type: ignore[attr-defined]
 
-    That step (most of the matcher's time) reads only the candidate, the characters just
-    before and after it in the text (at VALID leniency and above: a Latin letter or currency
-    sign there rejects it), the region and the leniency, so equal keys give equal outcomes.
-    The stored number is frozen, as matches of equal candidates share it.
+
+class _Matcher(PhoneNumberMatcher):
+    """libphonenumber's matcher, its candidate search sped up and its parse-and-verify step
+    memoised.
+
+    The library's candidate pattern opens with an optional group, so `re` tries it at every
+    offset of the text, at a few hundred instructions each; `_next_candidate` tries it only
+    where a match can start, and finds the same candidate.
+
+    The parse-and-verify step reads only the candidate, the characters just before and after
+    it in the text (at VALID leniency and above: a Latin letter or currency sign there rejects
+    it), the region and the leniency, so equal keys give equal outcomes. The stored number is
+    frozen, as matches of equal candidates share it.
     """
+
+    def _next_candidate(self, index: int) -> re.Match[str] | None:
+        """`_CANDIDATE.search(self.text, index)`, tried only where a match can start."""
+        text = self.text
+        while (start := _CANDIDATE_START.search(text, index)) is not None:
+            found = _CANDIDATE.match(text, start.start())
+            if found is not None:
+                return found
+            index = start.start() + 1
+        return None
+
+    def _find(self, index: int) -> PhoneNumberMatch | None:
+        # The library's `_find` as of phonenumbers 9.0, searching with `_next_candidate`; the
+        # tests compare the matches with the library's own matcher.
+        match = self._next_candidate(index)
+        while self._max_tries > 0 and match is not None:
+            start = match.start()
+            candidate = self.text[start : match.end()]
+            candidate = self._trim_after_first_match(_SECOND_NUMBER_START, candidate)
+            candidate_len = len(candidate)
+            if candidate_len >= self._min_candidate_length:
+                found = self._extract_match(candidate, start)
+                if found is not None:
+                    return found
+                self._max_tries -= 1
+            index = start + candidate_len
+            match = self._next_candidate(index)
+        return None
 
     def _parse_and_verify(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
         text = self.text
