@@ -27,6 +27,13 @@ _OPTIONS.log_errors = False
 _OPTIONS.case_sensitive = False
 _OPTIONS.max_mem = 8 << 20  # a pattern whose automaton needs more is refused at load time
 
+_FOLDED_OPTIONS = re2.Options()
+_FOLDED_OPTIONS.log_errors = False
+_FOLDED_OPTIONS.max_mem = 8 << 20
+
+# Escapes that mean the same whatever the case of the text's letters.
+_CASE_BLIND_ESCAPES = frozenset("bBsSwWdD")
+
 
 def phrase_regex(phrase: str) -> str:
     """RE2 source for a phrase: whole words, case-insensitive, flexible spaces and hyphens."""
@@ -80,6 +87,64 @@ def relaxed_regex(regex: Any) -> Any:
         return None
 
 
+def folded_source(source: str) -> str | None:
+    """`source` with its letters lowercased, to be matched case-sensitively over ASCII-lowercased
+    text (see `Scan`); None when the pattern uses anything whose meaning that could change.
+
+    Allowed: ASCII (and `’`, which has no case), the case-blind escapes, escaped punctuation,
+    and classes without ranges, nested classes or capital letters. Refused: flags (`(?-i)`),
+    other escapes (`\\pL`, `\\x41`, `\\Q`...), ranges such as `[Z-a]` or `[0-c]` that hold
+    letters of one case only.
+    """
+    if "(?" in source.replace("(?:", ""):
+        return None
+    out: list[str] = []
+    in_class = False
+    i, n = 0, len(source)
+    while i < n:
+        ch = source[i]
+        if ch == "\\":
+            escaped = source[i + 1 : i + 2]
+            if not escaped or not escaped.isascii():
+                return None
+            if escaped.isalnum() and escaped not in _CASE_BLIND_ESCAPES:
+                return None
+            out.append(source[i : i + 2])  # never lowercased: `\\B` is not `\\b`
+            i += 2
+            continue
+        if not ch.isascii() and ch != "’":
+            return None
+        if in_class:
+            ranged = ch == "-" and source[i - 1] != "[" and source[i + 1 : i + 2] != "]"
+            if ch == "[" or ch.isupper() or ranged:
+                return None
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if source[i + 1 : i + 2] == "^":
+                out.append(ch)
+                i += 1
+                ch = "^"
+            if source[i + 1 : i + 2] == "]":  # a leading `]` is a literal
+                out.append(ch)
+                i += 1
+                ch = "]"
+        out.append(ch.lower())
+        i += 1
+    return "".join(out)
+
+
+def folded_regex(source: str) -> Any:
+    """`folded_source(source)` compiled case-sensitively, or None."""
+    folded = folded_source(source)
+    if folded is None:
+        return None
+    try:
+        return re2.compile(folded, _FOLDED_OPTIONS)
+    except re2.error:
+        return None
+
+
 class Expr:
     """A compiled expression node."""
 
@@ -129,6 +194,12 @@ class Leaf(Expr):
     def relaxed(self) -> Any:
         """The regex without its leading `\\b`, compiled alike, or None (see `Scan.leaf_hits`)."""
         return relaxed_regex(self.regex)
+
+    @cached_property
+    def folded(self) -> tuple[Any, Any] | None:
+        """The regex for ASCII-lowercased text and its relaxed form, or None (see `Scan`)."""
+        regex = folded_regex(self.source)
+        return None if regex is None else (regex, relaxed_regex(regex))
 
     def describe(self) -> str:
         return self.label
@@ -329,7 +400,7 @@ def sentence_hits(expr: Expr, scan: Scan) -> dict[int, dict[int, list[Span]]]:
         key = leaf.key
         if present is not None and key not in present:
             continue  # no hits (and no call to find that out)
-        for sentence, spans in scan.leaf_hits(key, leaf.regex, leaf.relaxed).items():
+        for sentence, spans in scan.leaf_hits(key, leaf.regex, leaf.relaxed, leaf.folded).items():
             found = by_sentence.get(sentence)
             if found is None:
                 by_sentence[sentence] = {key: spans}
