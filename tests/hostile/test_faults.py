@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -88,6 +89,24 @@ def _fresh_copy(previous: Path, tmp_path: Path) -> Path:
     return out
 
 
+def _wait_for_cpu(proc: subprocess.Popen[Any], seconds: float) -> None:
+    """Wait until `proc` has used `seconds` of CPU (or has ended), so that a signal lands at the
+    same point of the run however loaded the machine is: after a fixed wall-clock wait, a busy
+    machine could still be starting the interpreter, an idle one have finished."""
+    stat_path = Path(f"/proc/{proc.pid}/stat")
+    if not stat_path.exists():  # no procfs: wall-clock time it is
+        time.sleep(seconds)
+        return
+    ticks = os.sysconf("SC_CLK_TCK")
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        # Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+        fields = stat_path.read_text().rsplit(")", 1)[1].split()
+        if (int(fields[11]) + int(fields[12])) / ticks >= seconds:
+            return
+        time.sleep(0.02)
+
+
 def _kill_points(duration: float) -> Iterator[float]:
     for fraction in (0.05, 0.3, 0.6, 0.85, 0.95):
         yield duration * fraction
@@ -97,16 +116,19 @@ def test_kill_at_any_moment_keeps_previous_outputs(
     corpus: Path, previous: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
     prev_out, prev_statuses = previous
-    started = time.monotonic()
+    # The moments are fractions of the CPU time a whole run takes, not of its wall time: on a
+    # machine whose load changes between runs, wall-clock moments could all fall after the end.
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(audit_cmd(corpus, tmp_path / "timing"), check=True, capture_output=True)
-    duration = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     kills = 0
-    for i, delay in enumerate(_kill_points(duration)):
+    for i, moment in enumerate(_kill_points(cpu)):
         out = _fresh_copy(prev_out, tmp_path / f"k{i}")
         proc = subprocess.Popen(
             audit_cmd(corpus, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(delay)
+        _wait_for_cpu(proc, moment)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         kills += proc.returncode == -signal.SIGKILL
@@ -244,24 +266,6 @@ def test_read_only_output_folder_is_a_clear_error(
             path.chmod(stat.S_IRWXU) if path.is_dir() else None
         base.chmod(stat.S_IRWXU)
         shutil.rmtree(base)
-
-
-def _wait_for_cpu(proc: subprocess.Popen[str], seconds: float) -> None:
-    """Wait until `proc` has used `seconds` of CPU (its start-up, imports and checklist, takes
-    about 0.4 s), so the interrupt lands in the audit however loaded the machine is: after a
-    fixed wall-clock wait, a busy machine could still be starting the interpreter."""
-    stat_path = Path(f"/proc/{proc.pid}/stat")
-    if not stat_path.exists():  # no procfs: wall-clock time it is
-        time.sleep(seconds)
-        return
-    ticks = os.sysconf("SC_CLK_TCK")
-    deadline = time.monotonic() + 60
-    while proc.poll() is None and time.monotonic() < deadline:
-        # Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-        fields = stat_path.read_text().rsplit(")", 1)[1].split()
-        if (int(fields[11]) + int(fields[12])) / ticks >= seconds:
-            return
-        time.sleep(0.02)
 
 
 def test_interrupt_writes_nothing(
