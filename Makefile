@@ -12,10 +12,19 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install --quiet -e '.[dev,dask]'
 	touch $(STAMP)
 
-audit: $(STAMP)
+# The package's bytecode, written again whenever a source changes. An editable install leaves it
+# to the first import, which never writes it when PYTHONDONTWRITEBYTECODE is set (as on our
+# machines), and then every run compiles each module again: about 0.08 s of each start.
+BYTECODE := $(VENV)/.bytecode
+
+$(BYTECODE): $(STAMP) $(wildcard auditor/*.py auditor/*/*.py)
+	$(PY) -m compileall -q auditor
+	touch $(BYTECODE)
+
+audit: $(BYTECODE)
 	$(VENV)/bin/auditor audit policies --checklist checklists/baseline.yaml --out out
 
-test: $(STAMP)
+test: $(BYTECODE)
 	$(PY) -m pytest -q -m "not slow"
 
 lint: $(STAMP)

@@ -27,13 +27,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.run import ROOT, WORK, corpus_for, machine, publish
+from bench.run import ROOT, WORK, corpus_for, machine, precompile, publish
 
 _AB = WORK / "ab"
 
 
 def extract(ref: str) -> tuple[str, Path]:
-    """The commit `ref` resolves to and a folder holding its `auditor/` and `checklists/`."""
+    """The commit `ref` resolves to and a folder holding its `auditor/` (with its bytecode) and
+    `checklists/`."""
     sha = subprocess.run(
         ["git", "rev-parse", "--short", f"{ref}^{{commit}}"],
         cwd=ROOT,
@@ -54,6 +55,7 @@ def extract(ref: str) -> tuple[str, Path]:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(folder, filter="data")
         (folder / ".complete").touch()
+    precompile(folder)
     return sha, folder
 
 
