@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from auditor.checklist.loader import checklist_schema
+from auditor.checklist.loader import MAX_DEPTH, checklist_schema
 
 PRIMITIVES = [
     ("pattern", "auditor.rules.pattern"),
@@ -50,7 +50,9 @@ column, the key and what is allowed, and the audit exits with code 2:
 checklists/x.yaml:9:23: checks[0].rules[0].kind: 'patern' is not one of pattern, near, ...
 ```
 
-`auditor validate FILE...` checks checklists alone.
+A checklist nests at most {max_depth} levels deep (the baseline needs 10); a deeper file is refused
+with the line and column where it goes too deep. `auditor validate FILE...` checks checklists
+alone.
 
 ## How a check is decided
 
@@ -112,7 +114,7 @@ def _options_table(schema: dict[str, Any]) -> str:
 def render() -> str:
     """The whole page."""
     schema = checklist_schema()
-    parts = [INTRO]
+    parts = [INTRO.replace("{max_depth}", str(MAX_DEPTH))]
     parts.append("## Rule options\n\nEvery rule has an `id` and a `kind`; the other options "
                  "depend on the kind (an option of another kind is an error, not ignored).\n")
     parts.append(_options_table(schema) + "\n")
