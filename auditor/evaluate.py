@@ -119,6 +119,8 @@ def load_labels(path: Path) -> list[Label]:
         raise LabelError(f"{path}: cannot read labels: {exc.strerror or exc}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise LabelError(f"{path}: not a JSON labels file: {exc}") from None
+    except RecursionError:  # json's decoder recurses once per level of nesting
+        raise LabelError(f"{path}: not a JSON labels file: nested too deeply") from None
     if isinstance(data, dict):
         data = data.get("labels")
     if not isinstance(data, list) or not data:

@@ -112,7 +112,7 @@ def saved_reviews(out_dir: Path) -> list[Review]:
             Review.model_validate(r)
             for r in [*doc.get("reviews", {}).values(), *doc.get("orphaned_reviews", [])]
         ]
-    except (ValueError, AttributeError, OSError) as exc:
+    except (ValueError, AttributeError, OSError, RecursionError) as exc:
         raise ReviewFileError(f"{results}: cannot read its reviews: {exc}") from exc
 
 
@@ -215,7 +215,7 @@ def import_reviews(file: Path, out_dir: Path) -> None:
         raise ScorecardRefused(
             f"{exc.filename}: no such file (run `auditor audit` first); nothing was written"
         ) from exc
-    except (ValueError, KeyError, TypeError, OSError) as exc:
+    except (ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
         raise ScorecardRefused(
             f"{results}: not the results of an audit ({exc}); nothing was written"
         ) from exc

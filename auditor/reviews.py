@@ -330,6 +330,8 @@ def read_review_file(path: Path) -> list[Review]:
             raw = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ReviewFileError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from exc
+        except RecursionError:  # json's decoder recurses once per level of nesting
+            raise ReviewFileError(f"{path}: not a review file: nested too deeply") from None
         items = raw.get("reviews") if isinstance(raw, dict) else None
         if not isinstance(items, list):
             raise ReviewFileError(f"{path}: expected an object with a 'reviews' list")
