@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from auditor.checklist.loader import MAX_DEPTH, checklist_schema
+from auditor.checklist.loader import MAX_DEPTH, MAX_VALUES, checklist_schema
 
 PRIMITIVES = [
     ("pattern", "auditor.rules.pattern"),
@@ -50,9 +50,10 @@ column, the key and what is allowed, and the audit exits with code 2:
 checklists/x.yaml:9:23: checks[0].rules[0].kind: 'patern' is not one of pattern, near, ...
 ```
 
-A checklist nests at most {max_depth} levels deep (the baseline needs 10); a deeper file is refused
-with the line and column where it goes too deep. `auditor validate FILE...` checks checklists
-alone.
+YAML anchors and aliases may reuse a value (`terms: &t [children, kids]`, then `any: *t`). Once
+its aliases are expanded, a checklist nests at most {max_depth} levels deep (the baseline needs 10)
+and holds at most {max_values} values (the baseline 490); a file beyond either is refused with
+the line and column where it goes too far. `auditor validate FILE...` checks checklists alone.
 
 ## How a check is decided
 
@@ -114,7 +115,8 @@ def _options_table(schema: dict[str, Any]) -> str:
 def render() -> str:
     """The whole page."""
     schema = checklist_schema()
-    parts = [INTRO.replace("{max_depth}", str(MAX_DEPTH))]
+    intro = INTRO.replace("{max_depth}", str(MAX_DEPTH))
+    parts = [intro.replace("{max_values}", f"{MAX_VALUES:,}")]
     parts.append("## Rule options\n\nEvery rule has an `id` and a `kind`; the other options "
                  "depend on the kind (an option of another kind is an error, not ignored).\n")
     parts.append(_options_table(schema) + "\n")

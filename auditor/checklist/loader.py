@@ -76,6 +76,10 @@ MAX_DEPTH = 64
 """How deeply a checklist may nest. The baseline needs 10 levels; the composers recurse once per
 level (libyaml's in C, where a 100,000-deep file would crash the interpreter)."""
 
+MAX_VALUES = 100_000
+"""How many values (mappings, lists and scalars) a checklist may hold once its aliases are
+expanded; the baseline holds 490."""
+
 # libyaml's loader, when PyYAML has it, composes the same nodes with the same marks about eight
 # times faster (start-up of every run); the pure-Python loader is kept for the files libyaml
 # rejects, because its error messages are the ones our docs and tests quote, and for files with
@@ -129,8 +133,22 @@ def parse_with_positions(text: str, where: str) -> tuple[Any, Positions]:
     if root is None:
         raise ChecklistError([f"{where}:1:1: the file is empty"])
 
+    # Aliases make the nodes a graph: bounded here, since a few lines of them can expand to a
+    # billion values (or, pointing into themselves, to an endless nesting).
+    built = 0
+
     def build(node: yaml.Node, path: PathKey) -> Any:
+        nonlocal built
+        built += 1
         positions.values[path] = _mark(node)
+        if isinstance(node, yaml.CollectionNode) and len(path) >= MAX_DEPTH:
+            line, col = _mark(node)
+            message = f"nested more than {MAX_DEPTH} levels deep once its aliases are expanded"
+            raise ChecklistError([f"{where}:{line}:{col}: {message}"])
+        if built > MAX_VALUES:
+            line, col = _mark(node)
+            message = f"more than {MAX_VALUES:,} values once its aliases are expanded"
+            raise ChecklistError([f"{where}:{line}:{col}: {message}"])
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:

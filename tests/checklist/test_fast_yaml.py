@@ -99,3 +99,16 @@ def test_nesting_up_to_the_limit_is_parsed() -> None:
     for _ in range(MAX_DEPTH - 1):
         value = value[0]
     assert value == 1
+
+
+def test_aliases_within_the_bounds_are_expanded() -> None:
+    text = "terms: &t [children, kids]\na: {any: *t}\nb: [*t, *t]\n"
+    kind, (data, values, _) = _parse(text)
+    assert kind == "ok"
+    assert data == {
+        "terms": ["children", "kids"],
+        "a": {"any": ["children", "kids"]},
+        "b": [["children", "kids"], ["children", "kids"]],
+    }
+    # An alias is reported where its anchor's value is written.
+    assert values[("b", 1, 0)] == values[("terms", 0)] == (1, 12)
