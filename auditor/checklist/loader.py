@@ -78,7 +78,7 @@ level (libyaml's in C, where a 100,000-deep file would crash the interpreter).""
 
 MAX_VALUES = 100_000
 """How many values (mappings, lists and scalars) a checklist may hold once its aliases are
-expanded; the baseline holds 490."""
+expanded; the baseline holds a few hundred."""
 
 # libyaml's loader, when PyYAML has it, composes the same nodes with the same marks about eight
 # times faster (start-up of every run); the pure-Python loader is kept for the files libyaml
