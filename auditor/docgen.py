@@ -50,10 +50,11 @@ column, the key and what is allowed, and the audit exits with code 2:
 checklists/x.yaml:9:23: checks[0].rules[0].kind: 'patern' is not one of pattern, near, ...
 ```
 
-YAML anchors and aliases may reuse a value (`terms: &t [children, kids]`, then `any: *t`). Once
-its aliases are expanded, a checklist nests at most {max_depth} levels deep (the baseline needs 10)
-and holds at most {max_values} values (the baseline a few hundred); a file beyond either is refused with
-the line and column where it goes too far. `auditor validate FILE...` checks checklists alone.
+YAML anchors and aliases may reuse a value (`terms: &t [children, kids]`, then `any: *t`).
+Once its aliases are expanded, a checklist nests at most {max_depth} levels deep (the baseline
+needs 10) and holds at most {max_values} values (the baseline a few hundred); a file beyond
+either is refused with the line and column where it goes too far. `auditor validate FILE...`
+checks checklists alone.
 
 ## How a check is decided
 
