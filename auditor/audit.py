@@ -456,6 +456,9 @@ def _parallel(
     """
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # A forking pool starts all its processes at once: never more than there are batches
+    # (`--jobs 1000` on a small folder would otherwise fork a thousand idle copies).
+    jobs = min(jobs, len(batches))
     pending = deque(batches)
     window = jobs * 4  # bounded look-ahead keeps memory flat however many documents there are
     while pending:

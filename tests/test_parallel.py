@@ -267,3 +267,35 @@ def test_a_spool_left_by_a_killed_run_is_removed_by_the_next(tmp_path: Path) -> 
         assert running.path.exists()
         (tmp_path / "results.json").write_text("{}")  # other files are never touched
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json"]
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found.update(int(c) for c in (task / "children").read_text().split())
+        except OSError:  # the thread ended
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_jobs_beyond_the_work_fork_no_idle_processes(tmp_path: Path) -> None:
+    # 150 policies: 10 batches for the audit, then JSON, CSV and 4 scorecard tasks in workers.
+    batches = -(-len(discover([CORPUS / "md"])) // BATCH)
+    assert batches == 10
+    cmd = [sys.executable, "-m", "auditor", "audit", str(CORPUS / "md"), "-q", "--jobs", "64"]
+    proc = subprocess.Popen([*cmd, "--out", str(tmp_path)], cwd=ROOT)
+    seen: set[int] = set()
+    most = 0
+    while proc.poll() is None:
+        try:
+            children = _children(proc.pid)
+        except OSError:  # the process has just ended
+            break
+        seen |= children
+        most = max(most, len(children))
+        time.sleep(0.005)
+    assert proc.returncode in (0, 1)
+    assert 2 <= most <= batches  # 64 before: a forking pool starts all its processes at once
+    assert len(seen) <= batches + 6

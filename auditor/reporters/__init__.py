@@ -14,7 +14,13 @@ from auditor.reporters.csv_report import csv_sink, write_csv
 from auditor.reporters.json_report import json_sink, write_json
 from auditor.reporters.jsonl_report import jsonl_sink, write_jsonl
 from auditor.reporters.sinks import Sink, feed
-from auditor.reporters.xlsx_report import HEAVY_PAIRS, ScorecardJob, write_xlsx, xlsx_sink
+from auditor.reporters.xlsx_report import (
+    HEAVY,
+    HEAVY_PAIRS,
+    ScorecardJob,
+    write_xlsx,
+    xlsx_sink,
+)
 
 Reporter = Callable[[AuditRun, Path], Path]
 
@@ -87,7 +93,9 @@ def _write_parallel(run: AuditRun, staged: dict[str, tuple[Path, Path]], jobs: i
     # all started at the first submit, before this process starts any thread of its own.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    # A forking pool starts all its processes at once: never more than there are tasks.
+    tasks = len(staged) - 1 + len(HEAVY) if "xlsx" in staged else len(staged)
+    with ProcessPoolExecutor(min(jobs, tasks), mp_context=context) as pool:
         scorecard: ScorecardJob | None = None
         futures: list[Future[Path]] = []
         try:
