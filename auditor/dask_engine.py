@@ -76,7 +76,8 @@ class DaskEngine:
         self.window = window
 
     @contextlib.contextmanager
-    def _client(self) -> Iterator[Any]:
+    def _client(self, batches: int) -> Iterator[Any]:
+        """A client of the scheduler, or of a local cluster of at most one worker per batch."""
         distributed = _distributed()
         if self.scheduler:
             try:
@@ -97,7 +98,7 @@ class DaskEngine:
         with (
             dask.config.set({"distributed.worker.profile.enabled": False}),
             distributed.LocalCluster(
-                n_workers=self.workers,
+                n_workers=min(self.workers, batches),  # a worker with no batch is waste
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=":0",  # any free port: never clash with another cluster
@@ -123,7 +124,7 @@ class DaskEngine:
         ]
         if not batches:
             return
-        with self._client() as client:
+        with self._client(len(batches)) as client:
             cores = sum(client.nthreads().values()) or self.workers
             window = self.window or max(4, cores * 4)
             # One copy of the compiled checklist per worker, deserialised once and kept.

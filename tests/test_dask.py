@@ -149,10 +149,11 @@ def test_the_time_budget_holds_in_dask_worker_threads(
     ]
 
 
-def test_a_cluster_of_our_own_runs_without_the_workers_profiler() -> None:
+def test_a_cluster_of_our_own_has_no_idle_worker_nor_the_workers_profiler() -> None:
     import dask.config
 
-    with DaskEngine(workers=1)._client() as client:
+    # Three workers asked for, one batch of work: one worker started.
+    with DaskEngine(workers=3)._client(batches=1) as client:
         settings = client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
     assert list(settings.values()) == [False]
     assert dask.config.get("distributed.worker.profile.enabled") is True  # only for its workers
