@@ -27,6 +27,7 @@ SUITES = {
     "tests/hostile/test_faults.py": "faults (kill, full disk, read-only, interrupt)",
     "tests/hostile/test_properties.py": "property-based fuzzing",
     "tests/checklist/test_errors.py": "checklist mistakes",
+    "tests/hostile/test_deep_nesting.py": "files nested 100,000 deep (checklist, labels, reviews)",
     "tests/document/test_html.py": "HTML parser (malformed, nested, hostile markup)",
     "tests/document/test_encoding.py": "encodings and binary files",
 }
