@@ -219,14 +219,6 @@ def finding_record(run: AuditRun, policy: PolicyResult, finding: Finding) -> dic
         "reviewed_fingerprint": (review.fingerprint or fingerprint) if review else "",
     }
 
-
-def finding_records(run: AuditRun) -> Iterator[dict[str, Any]]:
-    """Every finding of the run as a flat record, policy by policy, in checklist order."""
-    for policy in run.policies:
-        for finding in policy.findings:
-            yield finding_record(run, policy, finding)
-
-
 def results_document(run: AuditRun, *, policies: bool = True) -> dict[str, Any]:
     """The results.json document (see schemas/results.schema.json); with `policies=False` its
     "policies" list is left empty, for writers that stream `policy_document`s instead."""
@@ -332,14 +324,6 @@ POLICY_COLUMNS: list[tuple[str, str]] = [
     ("final_score", "Final score"),
 ]
 
-
-def evidence_records(run: AuditRun) -> Iterator[dict[str, Any]]:
-    """Every evidence snippet of every finding, ranked 1.. within its finding."""
-    for policy in run.policies:
-        for finding in policy.findings:
-            yield from finding_evidence_records(policy, finding)
-
-
 def finding_evidence_records(policy: PolicyResult, finding: Finding) -> Iterator[dict[str, Any]]:
     """The evidence snippets of one finding, ranked 1.. ."""
     for rank, ev in enumerate(finding.evidence, start=1):
@@ -380,13 +364,6 @@ def effective_date(policy: PolicyResult) -> str:
         if isinstance(value, str) and value:
             return value
     return ""
-
-
-def policy_records(run: AuditRun) -> Iterator[dict[str, Any]]:
-    """Each policy document as a record: what was read, from where, and its scores."""
-    for p in run.policies:
-        yield policy_record(run, p)
-
 
 def policy_record(run: AuditRun, p: PolicyResult) -> dict[str, Any]:
     """One policy document as a record."""
