@@ -168,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         "rows": [],
     }
     for size in args.sizes.split(","):
-        name, paths, files = corpus_for(size, args.seed)
+        name, paths, stats = corpus_for(size, args.seed)
+        files = stats["files"]
         for jobs in (int(j) for j in args.jobs.split(",")):
             print(f"{name}, --jobs {jobs}:", file=sys.stderr)
             runs = compare(refs, paths, jobs, args.rounds)

@@ -409,15 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         "corpora": [],
     }
     for size in args.sizes.split(","):
-        if size == "real":
-            name, paths = "real", [CORPUS / "md", CORPUS / "html"]
-            stats = {k: sum(corpus_stats(p)[k] for p in paths) for k in ("files", "bytes")}
-        else:
-            n = int(size)
-            print(f"building corpus of {n:,} policies ...", file=sys.stderr, flush=True)
-            folder = build(n, WORK, args.seed)
-            name, paths, stats = f"{n // 1000}k" if n >= 1000 else str(n), [folder], {}
-            stats = corpus_stats(folder)
+        name, paths, stats = corpus_for(size, args.seed)
         grep = time_grep(paths, triggers)
         corpus: dict[str, Any] = {"name": name, **stats, "grep": grep, "runs": []}
         runs: list[tuple[int, list[str]]] = [(int(j), []) for j in args.jobs.split(",") if j]
@@ -458,14 +450,17 @@ def precompile(code: Path) -> None:
     compileall.compile_dir(code / "auditor", quiet=1)
 
 
-def corpus_for(size: str, seed: int) -> tuple[str, list[Path], int]:
+def corpus_for(size: str, seed: int) -> tuple[str, list[Path], dict[str, int]]:
     """A corpus named on the command line ('real' or a count): its name, its folders and its
-    number of files; a generated one is built first if it is not there yet."""
+    `files` and `bytes`; a generated one is built first if it is not there yet."""
     if size == "real":
         paths = [CORPUS / "md", CORPUS / "html"]
-        return "real", paths, sum(corpus_stats(p)["files"] for p in paths)
-    folder = build(int(size), WORK, seed)
-    return f"{int(size) // 1000}k", [folder], corpus_stats(folder)["files"]
+        stats = {k: sum(corpus_stats(p)[k] for p in paths) for k in ("files", "bytes")}
+        return "real", paths, stats
+    n = int(size)
+    print(f"corpus of {n:,} policies (built if missing) ...", file=sys.stderr, flush=True)
+    folder = build(n, WORK, seed)
+    return f"{n // 1000}k" if n >= 1000 else str(n), [folder], corpus_stats(folder)
 
 
 if __name__ == "__main__":

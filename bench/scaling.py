@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     out = _AB / "out" / "scaling"
     for size in args.sizes.split(","):
-        name, paths, files = corpus_for(size, args.seed)
+        name, paths, stats = corpus_for(size, args.seed)
+        files = stats["files"]
         print(f"{name}: --jobs 1 against --jobs {args.jobs}", file=sys.stderr)
         row: dict[str, Any] = {"corpus": name, "files": files, "one": [], "many": [], "ratios": []}
         for i in range(args.rounds):
