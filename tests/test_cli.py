@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from auditor.cli import cli
+from auditor.document.loader import DocumentError, load_document
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = str(ROOT / "checklists" / "baseline.yaml")
@@ -202,6 +203,25 @@ def test_explain_unknown_check(tmp_path: Path) -> None:
     )
     assert code == 2
     assert stderr.startswith("auditor: no check 'nope'")
+
+
+@pytest.mark.parametrize(
+    ("policy", "problem"),
+    [
+        ("missing.md", "no such file"),
+        (POLICIES, "is a folder; explain takes one policy file"),
+    ],
+)
+def test_explain_needs_one_existing_file(policy: str, problem: str) -> None:
+    code, stdout, stderr = invoke(
+        "explain", policy, "--check", "security-disclosure", "--checklist", BASELINE
+    )
+    assert (code, stdout, stderr) == (2, "", f"auditor: {policy}: {problem}\n")
+
+
+def test_a_folder_read_as_a_document_is_named_a_folder() -> None:
+    with pytest.raises(DocumentError, match=r"^not a regular file \(folder\)$"):
+        load_document(Path(POLICIES))
 
 
 def test_reports_get_the_usual_file_mode(audited: Path) -> None:

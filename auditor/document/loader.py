@@ -135,7 +135,9 @@ def _read(path: Path, max_bytes: int | None) -> bytes:
     if not stat.S_ISREG(mode):
         # Opening a named pipe would block for ever, a device may never end.
         kind = "device"
-        if stat.S_ISFIFO(mode):
+        if stat.S_ISDIR(mode):  # a folder named where a file was expected (explain, a race)
+            kind = "folder"
+        elif stat.S_ISFIFO(mode):
             kind = "named pipe"
         elif stat.S_ISSOCK(mode):
             kind = "socket"
