@@ -6,7 +6,6 @@ before any document is read.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import re
@@ -73,56 +72,19 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 
 MAX_DEPTH = 64
-"""How deeply a checklist may nest. The baseline needs 10 levels; the composers recurse once per
-level (libyaml's in C, where a 100,000-deep file would crash the interpreter)."""
+"""How deeply a checklist may nest, its aliases expanded; the baseline needs 10 levels."""
 
 MAX_VALUES = 100_000
 """How many values (mappings, lists and scalars) a checklist may hold once its aliases are
 expanded; the baseline holds a few hundred."""
 
-# libyaml's loader, when PyYAML has it, composes the same nodes with the same marks about eight
-# times faster (start-up of every run); the pure-Python loader is kept for the files libyaml
-# rejects, because its error messages are the ones our docs and tests quote, and for files with
-# a tab, which libyaml accepts as a separator where PyYAML does not: the same files load either
-# way (tests/checklist/test_fast_yaml.py).
-_FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
-
-
-def _check_depth(loader_class: type[yaml.SafeLoader], text: str, where: str) -> None:
-    """Fail on nesting deeper than MAX_DEPTH, found from the events (a loop, not a recursion)."""
-    depth = 0
-    for event in yaml.parse(text, Loader=loader_class):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                pos = f"{mark.line + 1}:{mark.column + 1}" if mark else "1:1"
-                raise ChecklistError([f"{where}:{pos}: nested more than {MAX_DEPTH} levels deep"])
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
-
-
-def _compose(loader_class: type[yaml.SafeLoader], text: str, where: str) -> tuple[Any, Any]:
-    """The root node of `text` and the loader that made it (its constructor builds the values)."""
-    _check_depth(loader_class, text, where)
-    loader = loader_class(text)
-    try:
-        return loader.get_single_node(), loader
-    finally:
-        loader.dispose()
-
 
 def parse_with_positions(text: str, where: str) -> tuple[Any, Positions]:
     """Parse YAML (or JSON, a subset) keeping positions; duplicate keys are errors."""
     positions = Positions()
-    root = None
-    if _FAST_LOADER is not None and "\t" not in text:
-        # On a YAML error it is parsed again below, for the pure-Python loader's message.
-        with contextlib.suppress(yaml.YAMLError):
-            root, loader = _compose(_FAST_LOADER, text, where)
+    loader = yaml.SafeLoader(text)
     try:
-        if root is None:
-            root, loader = _compose(yaml.SafeLoader, text, where)
+        root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = f"{mark.line + 1}:{mark.column + 1}" if mark else "1:1"
@@ -130,21 +92,33 @@ def parse_with_positions(text: str, where: str) -> tuple[Any, Positions]:
         raise ChecklistError([f"{where}:{pos}: invalid YAML: {problem}"]) from None
     except yaml.YAMLError as exc:
         raise ChecklistError([f"{where}:1:1: invalid YAML: {exc}"]) from None
+    except RecursionError:
+        # The composer recurses once per level (hundreds of levels before it fails): the
+        # reader has stopped inside the nesting.
+        mark = loader.get_mark()
+        pos = f"{mark.line + 1}:{mark.column + 1}"
+        raise ChecklistError([f"{where}:{pos}: nested more than {MAX_DEPTH} levels deep"]) from None
+    finally:
+        loader.dispose()
     if root is None:
         raise ChecklistError([f"{where}:1:1: the file is empty"])
 
     # Aliases make the nodes a graph: bounded here, since a few lines of them can expand to a
     # billion values (or, pointing into themselves, to an endless nesting).
     built = 0
+    seen: set[int] = set()  # the collections built so far: one met again is an alias
 
     def build(node: yaml.Node, path: PathKey) -> Any:
         nonlocal built
         built += 1
         positions.values[path] = _mark(node)
-        if isinstance(node, yaml.CollectionNode) and len(path) >= MAX_DEPTH:
-            line, col = _mark(node)
-            message = f"nested more than {MAX_DEPTH} levels deep once its aliases are expanded"
-            raise ChecklistError([f"{where}:{line}:{col}: {message}"])
+        if isinstance(node, yaml.CollectionNode):
+            if len(path) >= MAX_DEPTH:
+                line, col = _mark(node)
+                aliased = " once its aliases are expanded" if id(node) in seen else ""
+                message = f"nested more than {MAX_DEPTH} levels deep{aliased}"
+                raise ChecklistError([f"{where}:{line}:{col}: {message}"])
+            seen.add(id(node))
         if built > MAX_VALUES:
             line, col = _mark(node)
             message = f"more than {MAX_VALUES:,} values once its aliases are expanded"
