@@ -354,7 +354,8 @@ class _BlockBuilder(HTMLParser):
 
     def _fast_goahead(self, end: bool) -> None:
         """HTMLParser.goahead (CPython 3.11.7, `convert_charrefs=False`), with plain start and
-        end tags read in place (see `_PLAIN_START`) and the position kept inline."""
+        end tags read in place (see `_PLAIN_START`; their attributes only for `<a>`) and the
+        position kept inline."""
         rawdata = self.rawdata
         i = 0
         n = len(rawdata)
@@ -379,7 +380,9 @@ class _BlockBuilder(HTMLParser):
                 if m is not None:
                     self.lasttag = tag = m.group(1).lower()
                     attrs: list[tuple[str, str | None]] = []
-                    if m.group(2):
+                    # Attributes are read for <a> only: handle_starttag reads no other tag's
+                    # (an image's alt text comes from the source, to keep its offsets).
+                    if tag == "a" and m.group(2):
                         for name, eq, dq, sq, bare in _PLAIN_ATTR.findall(m.group(2)):
                             value: str | None = None
                             if eq:
@@ -481,7 +484,7 @@ class _BlockBuilder(HTMLParser):
     # -- tokenizer callbacks -----------------------------------------------------------------
 
     def handle_data(self, data: str) -> None:
-        self._route(data, self._pos(), False)
+        self._route(data, self._base + self._at, False)
 
     def handle_entityref(self, name: str) -> None:
         at = self._pos()
@@ -598,7 +601,9 @@ class _BlockBuilder(HTMLParser):
             return
         if tag not in _TRACKED:
             return
-        at = self._find(*_END_RULES[tag])
+        tags = self._tags
+        # Closing the innermost element is the usual case: what _find would say, without it.
+        at = len(tags) - 1 if tags and tags[-1] == tag else self._find(*_END_RULES[tag])
         if at >= 0:
             self._close(at)
         elif tag in _BOUNDARY and self._skip_at < 0:
@@ -753,7 +758,12 @@ class _BlockBuilder(HTMLParser):
             self._run(s, pos, len(s), base, const)
 
     def _in_preformatted(self) -> bool:
-        return any(self._open.get(tag) for tag in _PREFORMATTED)
+        # The names of _PREFORMATTED looked up one by one: any() over a generator costs more.
+        open_ = self._open.get
+        return bool(
+            open_("pre") or open_("textarea") or open_("listing") or open_("xmp")
+            or open_("plaintext")
+        )
 
     def _run(self, s: str, a: int, b: int, base: int, const: bool) -> None:
         """Add s[a:b], whose only whitespace is single plain spaces."""
