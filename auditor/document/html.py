@@ -195,7 +195,10 @@ _INTERESTING = re.compile(
     r"<|&(?!#)|&#(?=[0-9]+[^0-9a-fA-F]|[xX][0-9a-fA-F]+[^0-9a-fA-F]|[0-9]*\Z|[xX][0-9a-fA-F]*\Z)"
 )
 
-_ODD_SPACE = re.compile(r" \s+|[^\S ]\s*")  # any whitespace run other than one plain space
+# Any white space run other than one plain space: " \s+|[^\S ]\s*", written to open with a
+# character class, so that `re` skips to white space instead of trying the pattern at every
+# character (a one-character run must not be a plain space).
+_ODD_SPACE = re.compile(r"\s(?:\s+|(?<! ))")
 _HARD_END = frozenset(".!?:;")  # a line ending in these is not soft-wrapped across a <br>
 _COMMENT_END = re.compile(r"--!?\s*>|-?>")
 _REFERENCE = re.compile(r"&#?[-.a-zA-Z0-9]*;?")
