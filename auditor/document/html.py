@@ -10,6 +10,11 @@ Why the standard library's `html.parser.HTMLParser` (with `convert_charrefs=Fals
   tags, unquoted attributes and broken comments are tokenized roughly as the HTML specification
   says. It builds no tree and never recurses, so 100,000 nested `<div>`s are no problem, and it
   is linear: a 5 MB page takes about a second.
+- **Its loop, faster.** With the html.parser and _markupbase of CPython 3.11.7 (checked by the
+  SHA-256 of their sources) a copy of `HTMLParser.goahead` runs that reads plain tags with one
+  pattern and keeps its position as an offset: the same events at the same offsets
+  (`tests/document/test_html_tokenizer.py`), for fewer instructions. With any other version
+  HTMLParser's own loop runs.
 - No dependency, and no C tree builder that would hide where text came from.
 
 Blocks:
