@@ -211,14 +211,15 @@ _REFERENCE = re.compile(r"&#?[-.a-zA-Z0-9]*;?")
 # values, so the value is read from the source to keep offsets).
 _ALT = re.compile(r"""\salt\s*=\s*(?:"(?P<q2>[^"]*)"|'(?P<q1>[^']*)'|(?P<bare>[^\s"'>]+))""", re.I)
 
-# The fast tokenizer loop (`_BlockBuilder.goahead`) reads plain tags itself: a start tag whose
-# name is letters, digits and `-.:_`, whose attributes are each preceded by ASCII white space,
-# named without quotes, `<`, `=` or `/`, and valued by a quoted string or a bare word that does
-# not open with a quote or `=`; and an end tag of such a name directly followed by `>`. On
+# The fast tokenizer loop (`_BlockBuilder._fast_goahead`) reads plain tags itself: a start tag
+# whose name is letters, digits and `-.:_`, whose attributes are each preceded by ASCII white
+# space, named without quotes, `<`, `=` or `/`, and valued by a quoted string or a bare word that
+# does not open with a quote or `=`; and an end tag of such a name directly followed by `>`. On
 # those, HTMLParser's own patterns (tagfind_tolerant, attrfind_tolerant,
-# locatestarttagend_tolerant, endtagfind) find exactly the same name, attributes and end; any
-# other tag goes to HTMLParser's methods. `tests/document/test_html_tokenizer.py` compares the
-# event streams.
+# locatestarttagend_tolerant, endtagfind) find exactly the same name, attributes and end (no
+# part of these patterns can give back characters to a later part: each stops where the next
+# must start); any other tag goes to HTMLParser's methods.
+# `tests/document/test_html_tokenizer.py` compares the event streams.
 _PLAIN_START = re.compile(
     r"""<([a-zA-Z][-.a-zA-Z0-9:_]*)"""
     r"""((?:[ \t\n\r\f]+[^\s/>="'<][^\s/>="'<]*"""
@@ -769,7 +770,10 @@ class _BlockBuilder(HTMLParser):
         # The names of _PREFORMATTED looked up one by one: any() over a generator costs more.
         open_ = self._open.get
         return bool(
-            open_("pre") or open_("textarea") or open_("listing") or open_("xmp")
+            open_("pre")
+            or open_("textarea")
+            or open_("listing")
+            or open_("xmp")
             or open_("plaintext")
         )
 
