@@ -3,13 +3,18 @@
 Why the standard library's `html.parser.HTMLParser` (with `convert_charrefs=False`):
 
 - **Exact offsets for citations.** Every text run, entity and character reference arrives as its
-  own event, and `getpos()` gives the line and column where it starts; with a table of line starts
-  that is an absolute offset. Text maps character by character; a decoded reference (`&amp;`,
+  own event, and the tokenizer's position (kept as an offset, see `updatepos`) says where it
+  starts. Text maps character by character; a decoded reference (`&amp;`,
   `&#8217;`, `&nbsp;`) maps to the offset of its `&`.
 - **A real, tolerant tokenizer**, not regular expressions over the page: unclosed tags, stray end
   tags, unquoted attributes and broken comments are tokenized roughly as the HTML specification
   says. It builds no tree and never recurses, so 100,000 nested `<div>`s are no problem, and it
   is linear: a 5 MB page takes about a second.
+- **Its loop, faster.** With the html.parser and _markupbase of CPython 3.11.7 (checked by the
+  SHA-256 of their sources) a copy of `HTMLParser.goahead` runs that reads plain tags with one
+  pattern and keeps its position as an offset: the same events at the same offsets
+  (`tests/document/test_html_tokenizer.py`), for fewer instructions. With any other version
+  HTMLParser's own loop runs.
 - No dependency, and no C tree builder that would hide where text came from.
 
 Blocks:
@@ -56,7 +61,9 @@ its text. An unclosed comment or script runs to the end of the page, as in a bro
 
 from __future__ import annotations
 
-import bisect
+import _markupbase
+import hashlib
+import html.parser
 import re
 from dataclasses import dataclass
 from html import unescape
@@ -84,6 +91,29 @@ class HtmlResult:
 def parse_html(source: str) -> HtmlResult:
     """Parse decoded HTML into blocks of visible text; never raises on any input."""
     return _BlockBuilder(source).run()
+
+
+_fast: bool | None = None
+
+
+def _fast_loop() -> bool:
+    """Whether the standard library's tokenizer is the one `_fast_goahead` copies."""
+    global _fast
+    if _fast is None:
+        _fast = _tokenizer_digest() == _CHECKED_SOURCES
+    return _fast
+
+
+def _tokenizer_digest() -> str:
+    """SHA-256 of the sources of html.parser and _markupbase; '' if they cannot be read."""
+    digest = hashlib.sha256()
+    for module in (html.parser, _markupbase):
+        try:
+            with open(module.__file__ or "", "rb") as f:
+                digest.update(f.read())
+        except OSError:
+            return ""
+    return digest.hexdigest()
 
 
 # Text contexts, kept per open element: what kind of block text directly inside it makes.
@@ -170,13 +200,44 @@ _INTERESTING = re.compile(
     r"<|&(?!#)|&#(?=[0-9]+[^0-9a-fA-F]|[xX][0-9a-fA-F]+[^0-9a-fA-F]|[0-9]*\Z|[xX][0-9a-fA-F]*\Z)"
 )
 
-_ODD_SPACE = re.compile(r" \s+|[^\S ]\s*")  # any whitespace run other than one plain space
+# Any white space run other than one plain space: " \s+|[^\S ]\s*", written to open with a
+# character class, so that `re` skips to white space instead of trying the pattern at every
+# character (a one-character run must not be a plain space).
+_ODD_SPACE = re.compile(r"\s(?:\s+|(?<! ))")
 _HARD_END = frozenset(".!?:;")  # a line ending in these is not soft-wrapped across a <br>
 _COMMENT_END = re.compile(r"--!?\s*>|-?>")
 _REFERENCE = re.compile(r"&#?[-.a-zA-Z0-9]*;?")
 # An img tag's alt attribute and its value, quoted or not (the tokenizer unescapes attribute
 # values, so the value is read from the source to keep offsets).
 _ALT = re.compile(r"""\salt\s*=\s*(?:"(?P<q2>[^"]*)"|'(?P<q1>[^']*)'|(?P<bare>[^\s"'>]+))""", re.I)
+
+# The fast tokenizer loop (`_BlockBuilder._fast_goahead`) reads plain tags itself: a start tag
+# whose name is letters, digits and `-.:_`, whose attributes are each preceded by ASCII white
+# space, named without quotes, `<`, `=` or `/`, and valued by a quoted string or a bare word that
+# does not open with a quote or `=`; and an end tag of such a name directly followed by `>`. On
+# those, HTMLParser's own patterns (tagfind_tolerant, attrfind_tolerant,
+# locatestarttagend_tolerant, endtagfind) find exactly the same name, attributes and end (no
+# part of these patterns can give back characters to a later part: each stops where the next
+# must start); any other tag goes to HTMLParser's methods.
+# `tests/document/test_html_tokenizer.py` compares the event streams.
+_PLAIN_START = re.compile(
+    r"""<([a-zA-Z][-.a-zA-Z0-9:_]*)"""
+    r"""((?:[ \t\n\r\f]+[^\s/>="'<][^\s/>="'<]*"""
+    r"""(?:[ \t\n\r\f]*=[ \t\n\r\f]*(?:"[^"]*"|'[^']*'|[^\s"'=>][^\s>]*))?)*)"""
+    r"""[ \t\n\r\f]*(/?)>"""
+)
+_PLAIN_ATTR = re.compile(
+    r"""[ \t\n\r\f]+([^\s/>="'<][^\s/>="'<]*)"""
+    r"""(?:[ \t\n\r\f]*(=)[ \t\n\r\f]*(?:"([^"]*)"|'([^']*)'|([^\s"'=>][^\s>]*)))?"""
+)
+_PLAIN_END = re.compile(r"</([a-zA-Z][-.a-zA-Z0-9:_]*)>")
+_TAG_OPEN = re.compile(r"<[a-zA-Z]")  # html.parser's starttagopen
+_CHARREF = re.compile("&#(?:[0-9]+|[xX][0-9a-fA-F]+)[^0-9a-fA-F]")  # html.parser's charref
+_ENTITYREF = re.compile("&([a-zA-Z][-.a-zA-Z0-9]*)[^a-zA-Z0-9]")  # html.parser's entityref
+_INCOMPLETE = re.compile("&[a-zA-Z#]")  # html.parser's incomplete
+# SHA-256 of the html.parser and _markupbase sources the fast loop was checked against
+# (CPython 3.11.7); with any other version HTMLParser's own loop runs.
+_CHECKED_SOURCES = "c679a63e9a349553de6797dac8a05e51db06f817bc890deab96fd57a13146adc"
 
 
 class _BlockBuilder(HTMLParser):
@@ -185,7 +246,9 @@ class _BlockBuilder(HTMLParser):
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=False)
         self._src = source
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        # The tokenizer's position: offset `_at` in its buffer, which starts at `_base` in source.
+        self._base = 0
+        self._at = 0
         self._blocks: list[Block] = []
         # the block being built
         self._parts: list[str] = []
@@ -223,12 +286,12 @@ class _BlockBuilder(HTMLParser):
         while resume < n:
             if resume:
                 self.reset()
-                line = bisect.bisect_right(self._line_starts, resume)
-                self.lineno, self.offset = line, resume - self._line_starts[line - 1]
             try:
+                self._base, self._at = resume, 0
                 self.feed(src[resume:] if resume else src)
                 while self.rawdata:  # HTMLParser may stop early and wait for more data
                     left = len(self.rawdata)
+                    self._base, self._at = n - left, 0
                     self.feed("")
                     if len(self.rawdata) == left:
                         break
@@ -283,13 +346,154 @@ class _BlockBuilder(HTMLParser):
         return super().parse_html_declaration(i)
 
     def _pos(self) -> int:
-        line, col = self.getpos()
-        return self._line_starts[line - 1] + col
+        return self._base + self._at
+
+    def updatepos(self, i: int, j: int) -> int:
+        # An offset instead of ParserBase's line and column, which cost a count of newlines
+        # per event (getpos() is not kept up to date).
+        if i < j:
+            self._at = j
+        return j
+
+    def goahead(self, end: bool) -> None:
+        if _fast_loop():
+            self._fast_goahead(end)
+        else:
+            super().goahead(end)
+
+    def _fast_goahead(self, end: bool) -> None:
+        """HTMLParser.goahead (CPython 3.11.7, `convert_charrefs=False`), with plain start and
+        end tags read in place (see `_PLAIN_START`; their attributes only for `<a>`) and the
+        position kept inline."""
+        rawdata = self.rawdata
+        i = 0
+        n = len(rawdata)
+        startswith = rawdata.startswith
+        plain_start = _PLAIN_START.match
+        plain_end = _PLAIN_END.match
+        while i < n:
+            match = self.interesting.search(rawdata, i)  # < or &
+            if match:
+                j = match.start()
+            else:
+                if self.cdata_elem:
+                    break
+                j = n
+            if i < j:
+                self.handle_data(rawdata[i:j])
+                self._at = i = j
+            if i == n:
+                break
+            if startswith("<", i):
+                m = plain_start(rawdata, i)
+                if m is not None:
+                    self.lasttag = tag = m.group(1).lower()
+                    attrs: list[tuple[str, str | None]] = []
+                    # Attributes are read for <a> only: handle_starttag reads no other tag's
+                    # (an image's alt text comes from the source, to keep its offsets).
+                    if tag == "a" and m.group(2):
+                        for name, eq, dq, sq, bare in _PLAIN_ATTR.findall(m.group(2)):
+                            value: str | None = None
+                            if eq:
+                                value = dq or sq or bare
+                                if "&" in value:
+                                    value = unescape(value)
+                            attrs.append((name.lower(), value))
+                    if m.group(3):
+                        self.handle_startendtag(tag, attrs)
+                    else:
+                        self.handle_starttag(tag, attrs)
+                        if tag in self.CDATA_CONTENT_ELEMENTS:
+                            self.set_cdata_mode(tag)
+                    self._at = i = m.end()
+                    continue
+                m = plain_end(rawdata, i)
+                if m is not None:
+                    self.handle_endtag(m.group(1).lower())
+                    if self.cdata_elem is not None:
+                        self.clear_cdata_mode()
+                    self._at = i = m.end()
+                    continue
+                if _TAG_OPEN.match(rawdata, i):  # < + letter
+                    k = self.parse_starttag(i)
+                elif startswith("</", i):
+                    k = self.parse_endtag(i)
+                elif startswith("<!--", i):
+                    k = self.parse_comment(i)
+                elif startswith("<?", i):
+                    k = self.parse_pi(i)
+                elif startswith("<!", i):
+                    k = self.parse_html_declaration(i)
+                elif (i + 1) < n:
+                    self.handle_data("<")
+                    k = i + 1
+                else:
+                    break
+                if k < 0:
+                    if not end:
+                        break
+                    k = rawdata.find(">", i + 1)
+                    if k < 0:
+                        k = rawdata.find("<", i + 1)
+                        if k < 0:
+                            k = i + 1
+                    else:
+                        k += 1
+                    self.handle_data(rawdata[i:k])
+                if i < k:
+                    self._at = k
+                i = k
+            elif startswith("&#", i):
+                match = _CHARREF.match(rawdata, i)
+                if match:
+                    name = match.group()[2:-1]
+                    self.handle_charref(name)
+                    k = match.end()
+                    if not startswith(";", k - 1):
+                        k = k - 1
+                    self._at = i = k
+                    continue
+                else:
+                    if ";" in rawdata[i:]:  # bail by consuming &#
+                        self.handle_data(rawdata[i : i + 2])
+                        self._at = i = i + 2
+                    break
+            elif startswith("&", i):
+                match = _ENTITYREF.match(rawdata, i)
+                if match:
+                    name = match.group(1)
+                    self.handle_entityref(name)
+                    k = match.end()
+                    if not startswith(";", k - 1):
+                        k = k - 1
+                    self._at = i = k
+                    continue
+                match = _INCOMPLETE.match(rawdata, i)
+                if match:
+                    # match.group() will contain at least 2 chars
+                    if end and match.group() == rawdata[i:]:
+                        self._at = i = i + 1
+                    # incomplete
+                    break
+                elif (i + 1) < n:
+                    # not the end of the buffer, and can't be confused
+                    # with some other construct
+                    self.handle_data("&")
+                    self._at = i = i + 1
+                else:
+                    break
+            else:
+                raise AssertionError("interesting.search() lied")
+        # end while
+        if end and i < n and not self.cdata_elem:
+            self.handle_data(rawdata[i:n])
+            self._at = i = n
+        self.rawdata = rawdata[i:]
 
     # -- tokenizer callbacks -----------------------------------------------------------------
 
     def handle_data(self, data: str) -> None:
-        self._route(data, self._pos(), False)
+        self._route(data, self._base + self._at, False)
 
     def handle_entityref(self, name: str) -> None:
         at = self._pos()
@@ -406,7 +610,9 @@ class _BlockBuilder(HTMLParser):
             return
         if tag not in _TRACKED:
             return
-        at = self._find(*_END_RULES[tag])
+        tags = self._tags
+        # Closing the innermost element is the usual case: what _find would say, without it.
+        at = len(tags) - 1 if tags and tags[-1] == tag else self._find(*_END_RULES[tag])
         if at >= 0:
             self._close(at)
         elif tag in _BOUNDARY and self._skip_at < 0:
@@ -561,7 +767,15 @@ class _BlockBuilder(HTMLParser):
             self._run(s, pos, len(s), base, const)
 
     def _in_preformatted(self) -> bool:
-        return any(self._open.get(tag) for tag in _PREFORMATTED)
+        # The names of _PREFORMATTED looked up one by one: any() over a generator costs more.
+        open_ = self._open.get
+        return bool(
+            open_("pre")
+            or open_("textarea")
+            or open_("listing")
+            or open_("xmp")
+            or open_("plaintext")
+        )
 
     def _run(self, s: str, a: int, b: int, base: int, const: bool) -> None:
         """Add s[a:b], whose only whitespace is single plain spaces."""

@@ -459,7 +459,10 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
         if syntax[next_syntax] >= content_end:  # plain text, or no syntax: the line as it is
             if content_end > start:
                 parts.append(line if content_end == end else source[start:content_end])
-                offsets += table[start:content_end]
+                if offsets:
+                    offsets += table[start:content_end]
+                else:  # a paragraph's first line: the slice is the list, no copy into it
+                    offsets = offset_run(start, content_end)
         else:
             _inline(source, table, syntax, start, content_end, parts, offsets, links)
         para_lines += 1
