@@ -21,7 +21,8 @@ _WORD_BYTE = bytes(
 _LEAD_BYTE = bytes(int(b >= 0xC0) for b in range(256))
 # The only characters besides ASCII letters that RE2's case-insensitive matching takes for an
 # ASCII letter (long s and the Kelvin sign; tests/rules/test_folded_scan.py checks all code points).
-_ASCII_FOLDS = ("\u017f".encode(), "\u212a".encode())
+_ASCII_FOLD_CHARS = ("\u017f", "\u212a")
+_ASCII_FOLDS = tuple(char.encode() for char in _ASCII_FOLD_CHARS)
 
 
 class RuleCompileError(Exception):
@@ -94,7 +95,10 @@ class Scan:
         self._byte_bounds: tuple[list[int], list[int]] | None = None
         self._matching: dict[Any, list[int]] = {}
         self._lowered: bytes | None = None
-        self._can_fold = not any(fold in self._data for fold in _ASCII_FOLDS)
+        # Looked for in the text, not its bytes: in a text of one-byte characters (ASCII or
+        # Latin-1) `in` answers without reading it.
+        long_s, kelvin = _ASCII_FOLD_CHARS
+        self._can_fold = long_s not in document.text and kelvin not in document.text
         if leaves is not None:
             self.present = leaves.present(self._data)
 

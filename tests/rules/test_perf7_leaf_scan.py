@@ -24,7 +24,14 @@ from auditor.checklist.compiled import Checklist, load_checklist
 from auditor.document.blocks import BlockKind
 from auditor.document.loader import load_document
 from auditor.document.model import Document, Sentence
-from auditor.rules.base import _ANCHOR_START, _MISSES, _UNANCHORED, _WORD_BYTE, Scan, _byte_spans
+from auditor.rules.base import (
+    _ANCHOR_START,
+    _MISSES,
+    _UNANCHORED,
+    _WORD_BYTE,
+    Scan,
+    _byte_spans,
+)
 from auditor.rules.expr import Leaf, compile_regex
 from auditor.rules.extract import _PREFILTERS
 
@@ -188,3 +195,15 @@ def test_generated_text(text: str) -> None:
         assert scan.leaf_hits(key, leaf.regex, leaf.relaxed, leaf.folded) == expected, source
         assert scan.sentences_matching(leaf.regex) == _plain_first_matches(document, leaf.regex)
         _same_byte_spans(leaf, scan._data)
+
+
+_FOLD_TEXTS = ["", "plain", "Caf\u00e9", "\u017f", "x\u212a", "\u2019\u017f", "😀\u212a"]
+
+
+@pytest.mark.parametrize("text", _FOLD_TEXTS)
+def test_fold_check(text: str) -> None:
+    document = load_document(_FILES[0], str(_FILES[0]))
+    for doc in (document, Document("x.md", "md", text, [], [], text)):
+        scan = Scan(doc)
+        data = doc.text.encode("utf-8")
+        assert scan._can_fold == (b"\xc5\xbf" not in data and b"\xe2\x84\xaa" not in data)
