@@ -29,11 +29,14 @@ from auditor.rules.base import (
     _MISSES,
     _UNANCHORED,
     _WORD_BYTE,
+    Candidate,
+    Hit,
     Scan,
     _byte_spans,
 )
-from auditor.rules.expr import Leaf, compile_regex
+from auditor.rules.expr import Leaf, LeafRegistry, compile_expr, compile_regex, sentence_hits
 from auditor.rules.extract import _PREFILTERS
+from auditor.rules.pattern import Pattern
 
 ROOT = Path(__file__).resolve().parents[2]
 _FILES = sorted(
@@ -207,3 +210,56 @@ def test_fold_check(text: str) -> None:
         scan = Scan(doc)
         data = doc.text.encode("utf-8")
         assert scan._can_fold == (b"\xc5\xbf" not in data and b"\xe2\x84\xaa" not in data)
+
+
+def _plain_pattern(pattern: Pattern, scan: Scan, allowed: set[int] | None) -> list[Hit | Candidate]:
+    """`Pattern.evaluate` before the shortcut for expressions without `not`."""
+    out: list[Hit | Candidate] = []
+    by_sentence = sentence_hits(pattern.match, scan)
+    positive = pattern.match.positive_keys
+    if positive:
+        indices = sorted(i for i, hits in by_sentence.items() if positive & hits.keys())
+    else:
+        indices = list(range(len(scan.document.sentences)))
+    for i in indices:
+        if allowed is not None and i not in allowed:
+            continue
+        hits = by_sentence.get(i, {})
+        ok, spans = pattern.match.test(hits)
+        if ok:
+            out.append(Hit(i, tuple(sorted(set(spans)))))
+        else:
+            seen = sorted({s for key in positive & hits.keys() for s in hits[key]})
+            out.append(Candidate(i, pattern.match.why_not(hits), tuple(seen)))
+    return out
+
+
+_NOT_PATTERNS = [
+    {"all": ["children", {"not": "cookies"}]},
+    {"not": "children"},
+    {"any": ["opt out", {"all": ["email", {"not": {"regex": "unsubscrib"}}]}]},
+]
+
+
+def test_patterns_on_real_documents() -> None:
+    checklist = _checklist()
+    patterns = [
+        rule.primitive
+        for check in checklist.checks
+        for rule in check.rules
+        if isinstance(rule.primitive, Pattern)
+    ]
+    assert len(patterns) >= 8
+    assert all(p.match.all_positive for p in patterns)
+    # Expressions with `not` keep the positive filter (their own registry, no RE2 sets).
+    registry = LeafRegistry()
+    others = [Pattern(compile_expr(raw, [], registry)) for raw in _NOT_PATTERNS]
+    assert not any(p.match.all_positive for p in others)
+    for path in _FILES:
+        document = load_document(path, str(path))
+        every_other = set(range(0, len(document.sentences), 2))
+        for scan, group in ((Scan(document, checklist.leaves), patterns), (Scan(document), others)):
+            for pattern in group:
+                for allowed in (None, every_other):
+                    expected = _plain_pattern(pattern, scan, allowed)
+                    assert list(pattern.evaluate(scan, allowed)) == expected
