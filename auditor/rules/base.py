@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -21,7 +21,8 @@ _WORD_BYTE = bytes(
 _LEAD_BYTE = bytes(int(b >= 0xC0) for b in range(256))
 # The only characters besides ASCII letters that RE2's case-insensitive matching takes for an
 # ASCII letter (long s and the Kelvin sign; tests/rules/test_folded_scan.py checks all code points).
-_ASCII_FOLDS = ("\u017f".encode(), "\u212a".encode())
+_ASCII_FOLD_CHARS = ("\u017f", "\u212a")
+_ASCII_FOLDS = tuple(char.encode() for char in _ASCII_FOLD_CHARS)
 
 
 class RuleCompileError(Exception):
@@ -94,7 +95,10 @@ class Scan:
         self._byte_bounds: tuple[list[int], list[int]] | None = None
         self._matching: dict[Any, list[int]] = {}
         self._lowered: bytes | None = None
-        self._can_fold = not any(fold in self._data for fold in _ASCII_FOLDS)
+        # Looked for in the text, not its bytes: in a text of one-byte characters (ASCII or
+        # Latin-1) `in` answers without reading it.
+        long_s, kelvin = _ASCII_FOLD_CHARS
+        self._can_fold = long_s not in document.text and kelvin not in document.text
         if leaves is not None:
             self.present = leaves.present(self._data)
 
@@ -110,24 +114,54 @@ class Scan:
             return found
         found = {}
         if self.present is None or key in self.present:
-            sentences_start = self._starts
-            sentences_end = self._ends
+            data = self._data
             if folded is not None and self._can_fold:
                 if self._lowered is None:
-                    self._lowered = self._data.lower()
-                spans = self._spans(folded[0], folded[1], self._lowered)
+                    self._lowered = data.lower()
+                data = self._lowered
+                regex, relaxed = folded
+            raw = getattr(regex, "_regexp", None)
+            if raw is None:  # not a google-re2 pattern: character spans from its own finditer
+                self._file(found, self._spans(regex), self._starts, self._ends)
             else:
-                spans = self._spans(regex, relaxed)
-            for start, end in spans:
-                if start == end:
-                    continue
-                i = bisect.bisect_right(sentences_start, start) - 1
-                if end > sentences_end[i]:
-                    continue  # a match may not run across sentences
-                offset = sentences_start[i]
-                found.setdefault(i, []).append((start - offset, end - offset))
+                spans = _byte_spans(raw, data, None if relaxed is None else relaxed._regexp)
+                self._file(found, spans, *self._sentence_bytes())
         self._cache[key] = found
         return found
+
+    def _file(
+        self,
+        found: dict[int, list[tuple[int, int]]],
+        spans: Iterable[tuple[int, int]],
+        starts: list[int],
+        ends: list[int],
+    ) -> None:
+        """Files non-empty `spans` that stay within one sentence under that sentence, in
+        characters relative to it; `starts` and `ends` are the sentences' bounds in the unit of
+        the spans (bytes or characters)."""
+        char_starts = self._starts
+        char_ends = self._ends
+        of = self._chars.of
+        bisect_right = bisect.bisect_right
+        for start, end in spans:
+            if start == end:
+                continue
+            i = bisect_right(starts, start) - 1
+            sentence_end = ends[i]
+            if end > sentence_end:
+                continue  # a match may not run across sentences
+            offset = starts[i]
+            char_offset = char_starts[i]
+            if sentence_end - offset == char_ends[i] - char_offset:
+                # As many bytes as characters (or character spans): offsets within it agree.
+                span = (start - offset, end - offset)
+            else:
+                span = (of(start) - char_offset, of(end) - char_offset)
+            hits = found.get(i)
+            if hits is None:
+                found[i] = [span]
+            else:
+                hits.append(span)
 
     def _spans(
         self, regex: Any, relaxed: Any = None, data: bytes | None = None
@@ -164,13 +198,13 @@ class Scan:
         raw = getattr(regex, "_regexp", None)
         if raw is None:  # not a google-re2 pattern: character offsets from its own finditer
             starts, ends = self._starts, self._ends
-            matches: Iterator[int] = (m.start() for m in regex.finditer(self.document.text))
+            spans = [m.span() for m in regex.finditer(self.document.text)]
         else:
             starts, ends = self._sentence_bytes()
-            matches = (start for start, _ in _byte_spans(raw, self._data))
+            spans = _byte_spans(raw, self._data)
         hit: list[int] = []
         current_end = -1
-        for start in matches:
+        for start, _ in spans:
             if start <= current_end:
                 continue  # this sentence is already in
             i = bisect.bisect_right(starts, start) - 1
@@ -195,22 +229,30 @@ class Scan:
 _MISSES = 16
 
 
-def _byte_spans(raw: Any, data: bytes, relaxed: Any = None) -> Iterator[tuple[int, int]]:
+def _byte_spans(raw: Any, data: bytes, relaxed: Any = None) -> list[tuple[int, int]]:
     """Byte spans of the matches of a raw RE2 regexp in UTF-8 `data`, in the order and with the
     steps of its wrapper's finditer. `relaxed`: the same regexp without its leading `\\b`, if it
     has one, which finds the same matches sooner (see `_search`)."""
     pos, endpos = 0, len(data)
-    misses = _MISSES
+    spans: list[tuple[int, int]] = []
+    misses = 0 if relaxed is None else _MISSES
+    match = raw.Match if relaxed is None else relaxed.Match
     while True:
-        if relaxed is None or misses <= 0:
-            span = raw.Match(_UNANCHORED, data, pos, endpos)[0]
-        else:
-            span, misses = _search(raw, relaxed, data, pos, misses)
+        span: tuple[int, int] = match(_UNANCHORED, data, pos, endpos)[0]
+        start = span[0]
+        if misses > 0 and start != -1:
+            # Where `\\b` holds, `relaxed` matched what `raw` would (see `_search`).
+            before = start > 0 and _WORD_BYTE[data[start - 1]]
+            after = start < endpos and _WORD_BYTE[data[start]]
+            if before == after:
+                span, misses = _search(raw, relaxed, data, start, misses)
+                if misses <= 0:
+                    match = raw.Match
         if span[0] == -1:
-            return
-        yield span
+            return spans
+        spans.append(span)
         if pos == endpos:
-            return
+            return spans
         if span[1] == pos:  # empty match: step over one character, as finditer does
             pos += 1
             while pos < endpos and data[pos] & 0xC0 == 0x80:
@@ -220,10 +262,11 @@ def _byte_spans(raw: Any, data: bytes, relaxed: Any = None) -> Iterator[tuple[in
 
 
 def _search(
-    raw: Any, relaxed: Any, data: bytes, pos: int, misses: int
+    raw: Any, relaxed: Any, data: bytes, start: int, misses: int
 ) -> tuple[tuple[int, int], int]:
     """What `raw.Match(_UNANCHORED, data, pos, len(data))[0]` gives, where `relaxed` is `raw`
-    without its leading `\\b`, and how many of the `misses` allowed are left.
+    without its leading `\\b` and its first match from `pos` starts at `start`, where `\\b`
+    does not hold; and how many of the `misses` allowed are left.
 
     RE2 skips through text to a pattern's leading literal many times faster than it runs a
     pattern that opens with `\\b`. Wherever `raw` matches, `relaxed` matches too (it asks less),
@@ -234,15 +277,7 @@ def _search(
     """
     endpos = len(data)
     while True:
-        span: tuple[int, int] = relaxed.Match(_UNANCHORED, data, pos, endpos)[0]
-        start = span[0]
-        if start == -1:
-            return span, misses
-        before = start > 0 and _WORD_BYTE[data[start - 1]]
-        after = start < endpos and _WORD_BYTE[data[start]]
-        if before != after:
-            return span, misses
-        span = raw.Match(_ANCHOR_START, data, start, endpos)[0]
+        span: tuple[int, int] = raw.Match(_ANCHOR_START, data, start, endpos)[0]
         if span[0] != -1 or start == endpos:
             return span, misses
         pos = start + 1
@@ -251,6 +286,14 @@ def _search(
         misses -= 1
         if misses <= 0:
             return raw.Match(_UNANCHORED, data, pos, endpos)[0], misses
+        span = relaxed.Match(_UNANCHORED, data, pos, endpos)[0]
+        start = span[0]
+        if start == -1:
+            return span, misses
+        before = start > 0 and _WORD_BYTE[data[start - 1]]
+        after = start < endpos and _WORD_BYTE[data[start]]
+        if before != after:
+            return span, misses
 
 
 class LeafSet(Protocol):

@@ -161,6 +161,11 @@ class Expr:
         """Keys of the `positive_leaves`: a sentence with none of them can never match."""
         return frozenset(leaf.key for leaf in positive_leaves(self))
 
+    @cached_property
+    def all_positive(self) -> bool:
+        """Whether every leaf is a positive leaf (no `not` anywhere)."""
+        return all(leaf.key in self.positive_keys for leaf in self.leaf_list)
+
     def test(self, hits: dict[int, list[Span]]) -> tuple[bool, list[Span]]:
         """Decide on one sentence from its leaf hits; returns (matched, positive spans)."""
         raise NotImplementedError

@@ -32,7 +32,9 @@ class Pattern:
     def evaluate(self, scan: Scan, allowed: set[int] | None) -> Iterator[Hit | Candidate]:
         by_sentence = sentence_hits(self.match, scan)
         positive = self.match.positive_keys
-        if positive:
+        if self.match.all_positive:
+            indices = sorted(by_sentence)  # every sentence with hits holds a positive leaf
+        elif positive:
             # Only a sentence holding a positive leaf can match: skip the rest unread.
             indices = sorted(i for i, hits in by_sentence.items() if positive & hits.keys())
         else:
