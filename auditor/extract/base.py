@@ -40,16 +40,19 @@ def resolve_overlaps(candidates: Iterable[ValueMatch]) -> list[ValueMatch]:
 
 
 def finditer_at(
-    pattern: re.Pattern[str], text: str, starts: Iterable[int]
+    pattern: re.Pattern[str], text: str, starts: Iterable[int], endpos: int | None = None
 ) -> Iterator[re.Match[str]]:
-    """What `pattern.finditer(text)` yields, trying the pattern only at `starts` (ascending).
+    """What `pattern.finditer(text, 0, endpos)` yields, trying the pattern only at `starts`
+    (ascending).
 
     `starts` must hold every offset at which `pattern` can match, and the pattern must not match
     the empty string. A cheap scan for those offsets spares the pattern's own attempt at every
     offset, which is slow in `re` for a pattern opening with a look-behind or an alternation.
     """
     end = 0
+    if endpos is None:
+        endpos = len(text)
     for start in starts:
-        if start >= end and (m := pattern.match(text, start)) is not None:
+        if start >= end and (m := pattern.match(text, start, endpos)) is not None:
             yield m
             end = m.end()

@@ -1,0 +1,170 @@
+"""The seventh session's extractor fast paths give the plain values on every real document.
+
+Each test runs an extractor with its fast path and with the plain code it replaced (the plain
+pattern, `finditer` over the whole stretch, no gate) on the texts the rules hand it: the whole
+text, every sentence, every link target and the stretches `_scan_candidates` reads, for every
+document of the bench corpus (`bench/corpus/md`, `bench/corpus/html`) and of `policies/`, and
+compares the values exactly (span, value, kind, label).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+
+from auditor.checklist.compiled import load_checklist
+from auditor.document.loader import load_document
+from auditor.document.model import Document
+from auditor.extract import emails, postal
+from auditor.extract.base import ValueMatch
+from auditor.rules import extract as rules_extract
+from auditor.rules.base import Scan
+
+ROOT = Path(__file__).resolve().parents[2]
+_PATHS = sorted(
+    p
+    for folder in (ROOT / "bench" / "corpus" / "md", ROOT / "bench" / "corpus" / "html")
+    for p in folder.iterdir()
+    if p.is_file()
+) + sorted((ROOT / "policies").glob("*.md"))
+
+
+@functools.cache
+def _documents() -> list[Document]:
+    return [load_document(p) for p in _PATHS]
+
+
+def _texts(document: Document, extractor: str, find: Any) -> Iterator[str]:
+    """The whole text, every sentence, every link target and the stretches a rule reads."""
+    yield document.text
+    for sentence in document.sentences:
+        yield sentence.text
+        for link in sentence.links:
+            yield link.target
+    scan = Scan(document)
+    for first, last in rules_extract._runs(scan, extractor):
+        sentences = document.sentences
+        yield document.text[sentences[first].start : sentences[last].end]
+
+
+def test_the_corpus_is_there() -> None:
+    assert len(_PATHS) >= 160
+
+
+# E-mail addresses: a text without "@", an opening bracket or "AT" gives none.
+
+
+def test_emails_are_the_plain_ones() -> None:
+    compared = 0
+    for document in _documents():
+        for text in _texts(document, "email", emails.find_emails):
+            found = emails.find_emails(text)
+            with mock.patch.object(emails, "_NEEDED", ("",)):  # "" is in every text
+                assert found == emails.find_emails(text), text[:80]
+            compared += 1
+    assert compared > 10_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "write to privacy@example.com",
+        "mailto:Privacy@Example.com",
+        "name [at] domain [dot] com",
+        "name(at)domain.com",
+        "name {at} domain.com",
+        "name <at> domain.com",
+        "Write to Name AT Domain DOT com",
+        "[email protected]",
+        "no address here: https://example.com/privacy",
+    ],
+)
+def test_each_form_of_address_passes_the_gate(text: str) -> None:
+    with mock.patch.object(emails, "_NEEDED", ("",)):
+        expected = emails.find_emails(text)
+    assert emails.find_emails(text) == expected
+    assert bool(expected) == ("example.com/privacy" not in text)
+
+
+# Postal addresses: digit lines found in one pass; street patterns tried at numbers only.
+
+
+def _plain_candidate_lines(text: str) -> list[tuple[int, int]]:
+    """`postal._candidate_lines` before: a search per anchor, a line at a time."""
+    found: list[tuple[int, int]] = []
+    for anchor, lines_before in ((re.compile(r"[0-9]"), 0), (postal._COUNTY, 1)):
+        pos = 0
+        while (m := anchor.search(text, pos)) is not None:
+            start = text.rfind("\n", 0, m.start()) + 1
+            for _ in range(lines_before):
+                if start > 0:
+                    start = text.rfind("\n", 0, start - 1) + 1
+            pos = postal._line_end(text, m.start()) + 1
+            found.append((start, pos))
+    found.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _plain_postal(text: str) -> list[ValueMatch]:
+    with (
+        mock.patch.object(postal, "_candidate_lines", _plain_candidate_lines),
+        mock.patch.object(postal, "_HOUSE_FIRST", frozenset()),
+    ):
+        return postal.find_postal(text)
+
+
+def test_postal_addresses_are_the_plain_ones() -> None:
+    compared = found = 0
+    for document in _documents():
+        for text in _texts(document, "postal", postal.find_postal):
+            assert postal._candidate_lines(text) == _plain_candidate_lines(text)
+            values = postal.find_postal(text)
+            assert values == _plain_postal(text), text[:80]
+            compared += 1
+            found += len(values)
+    assert compared > 10_000 and found > 100
+
+
+def test_house_number_patterns_start_at_a_number() -> None:
+    # the three street patterns that open with a house number; their look-behind excludes `\w`,
+    # so no match starts at a digit right after another digit
+    assert {4, 5, 6} == postal._HOUSE_FIRST
+    for index in postal._HOUSE_FIRST:
+        label, pattern = postal._STRONG[index]
+        assert label == "street"
+        assert re.match(r"\(\?<!\[\\w[^\]]*\]\)\[0-9\]", pattern.pattern)
+
+
+# Rules: the per-document lists the extract rules share (sentence starts, links).
+
+
+def test_rules_sharing_a_scan_give_what_each_gives_alone() -> None:
+    checklist = load_checklist(ROOT / "checklists" / "baseline.yaml")
+    rules = [
+        rule.primitive
+        for check in checklist.checks
+        for rule in check.rules
+        if isinstance(rule.primitive, rules_extract.Extract)
+    ]
+    assert len({rule.extractor for rule in rules}) >= 6
+    hits = 0
+    for document in _documents()[::4]:
+        shared = Scan(document)
+        for rule in rules:
+            together = [repr(item) for item in rule.evaluate(shared, None)]
+            alone = [repr(item) for item in rule.evaluate(Scan(document), None)]
+            assert together == alone
+            hits += len(together)
+    assert hits > 100
