@@ -21,7 +21,7 @@ import pytest
 from auditor.checklist.compiled import load_checklist
 from auditor.document.loader import load_document
 from auditor.document.model import Document
-from auditor.extract import emails, postal
+from auditor.extract import ages, base, dates, emails, postal
 from auditor.extract.base import ValueMatch
 from auditor.rules import extract as rules_extract
 from auditor.rules.base import Scan
@@ -51,6 +51,13 @@ def _texts(document: Document, extractor: str, find: Any) -> Iterator[str]:
     for first, last in rules_extract._runs(scan, extractor):
         sentences = document.sentences
         yield document.text[sentences[first].start : sentences[last].end]
+
+
+def _plain_finditer_at(
+    pattern: re.Pattern[str], text: str, starts: Any, endpos: int | None = None
+) -> Iterator[re.Match[str]]:
+    """`finditer_at` without its starts: the pattern tried at every offset."""
+    return pattern.finditer(text, 0, len(text) if endpos is None else endpos)
 
 
 def test_the_corpus_is_there() -> None:
@@ -145,6 +152,101 @@ def test_house_number_patterns_start_at_a_number() -> None:
         label, pattern = postal._STRONG[index]
         assert label == "street"
         assert re.match(r"\(\?<!\[\\w[^\]]*\]\)\[0-9\]", pattern.pattern)
+
+
+# Dates: month names found on lowercased ASCII text; numeric forms tried at separated numbers.
+
+
+def test_dates_are_the_plain_ones() -> None:
+    compared = found = 0
+    for document in _documents():
+        for text in _texts(document, "date", dates.find_dates):
+            if text.isascii():
+                assert [m.start() for m in dates._MONTH_START_LOWER.finditer(text.lower())] == [
+                    m.start() for m in dates._MONTH_START.finditer(text)
+                ]
+            for day_first in (False, True):
+                for allow_year in (False, True):
+                    values = dates.find_dates(text, day_first=day_first, allow_year=allow_year)
+                    with (
+                        mock.patch.object(dates, "finditer_at", _plain_finditer_at),
+                        mock.patch.object(dates, "lowered", lambda text: None),
+                    ):
+                        plain = dates.find_dates(text, day_first=day_first, allow_year=allow_year)
+                    assert values == plain, text[:80]
+                    found += len(values)
+            compared += 1
+    assert compared > 10_000 and found > 1_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Last updated: June 5, 2002.",
+        "5th of June, 2002",
+        "MARCH OF 2014 and maart 2019",
+        "2/22/08, 22/02/2008, 18-11-2010, 18.11.2010, 7/2017, 2010/11/18",
+        "Version 1.2.10 of 12.5.2019",
+        "Juni 5. 2002 and 5. Juni 2002, décembre 2019, 1er mars 2019",
+        "Summary: primary mayhem 2020",
+        "(c) 2010 Example, 2014",
+    ],
+)
+def test_date_forms_are_the_plain_ones(text: str) -> None:
+    for day_first in (False, True):
+        values = dates.find_dates(text, day_first=day_first, allow_year=True)
+        with mock.patch.object(dates, "finditer_at", _plain_finditer_at):
+            assert values == dates.find_dates(text, day_first=day_first, allow_year=True)
+        assert values or text.startswith("Summary")
+
+
+# Lowered text: month names and age openers found case-sensitively on `base.lowered` text.
+
+_LOWER_PATTERNS = (dates._MONTH_START_LOWER, ages._OPENER_LOWER)
+
+
+def test_lowered_patterns_are_the_ignorecase_ones_in_lower_case() -> None:
+    for lower, plain in (
+        (dates._MONTH_START_LOWER, dates._MONTH_START),
+        (ages._OPENER_LOWER, ages._OPENER),
+    ):
+        assert lower.pattern == plain.pattern and plain.flags & re.IGNORECASE
+        assert not lower.flags & re.IGNORECASE
+        words = re.sub(r"\(\?P<\w+>", "", lower.pattern)
+        assert words == words.lower()
+
+
+def test_lowered_text_matches_as_ignorecase_on_every_code_point() -> None:
+    chars = "".join(chr(c) for c in range(0x110000) if chr(c) not in base._UNLIKE_LOWER)
+    low = base.lowered(chars)
+    assert low is not None and len(low) == len(chars)
+    # every letter of the lowered patterns, and every other atom they use
+    # (the one capital is the P of named groups)
+    letters = {c for p in _LOWER_PATTERNS for c in p.pattern if c.islower()}
+    assert len(letters) > 20 and {"é", "ä", "û"} <= letters
+    for atom in (r"\w", r"\s", r"[0-9]", *sorted(letters)):
+        plain = [m.start() for m in re.finditer(atom, chars, re.IGNORECASE)]
+        assert [m.start() for m in re.finditer(atom, low)] == plain, atom
+    for c in base._UNLIKE_LOWER:  # each one is needed
+        assert base.lowered(c) is None
+        assert len(c.lower()) != 1 or any(
+            re.match(p, c, re.IGNORECASE) and c.lower() != p for p in "is"
+        )
+
+
+def test_ages_are_the_plain_ones() -> None:
+    compared = found = 0
+    for document in _documents():
+        for text in _texts(document, "age", ages.find_ages):
+            if base.lowered(text) is not None:
+                compared += 1
+            values = ages.find_ages(text)
+            with mock.patch.object(ages, "lowered", lambda text: None):
+                assert values == ages.find_ages(text), text[:80]
+                plain = [[m.span() for m in found] for found in ages._form_matches(text)]
+            assert [[m.span() for m in found] for found in ages._form_matches(text)] == plain
+            found += len(values)
+    assert compared > 10_000 and found > 100
 
 
 # Rules: the per-document lists the extract rules share (sentence starts, links).
