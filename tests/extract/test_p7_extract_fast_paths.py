@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import phonenumbers
 import pytest
 
 from auditor.checklist.compiled import load_checklist
 from auditor.document.loader import load_document
 from auditor.document.model import Document
-from auditor.extract import ages, base, dates, emails, postal
+from auditor.extract import ages, base, dates, emails, phones, postal
 from auditor.extract.base import ValueMatch
 from auditor.rules import extract as rules_extract
 from auditor.rules.base import Scan
@@ -247,6 +248,41 @@ def test_ages_are_the_plain_ones() -> None:
             assert [[m.span() for m in found] for found in ages._form_matches(text)] == plain
             found += len(values)
     assert compared > 10_000 and found > 100
+
+
+# Phone numbers: candidates the matcher found no number in are remembered with their tries.
+
+
+def _library_matches(matcher: Any) -> list[tuple[int, int, str, str]]:
+    return [
+        (m.start, m.end, m.raw_string, phonenumbers.format_number(m.number, 0)) for m in matcher
+    ]
+
+
+def test_phone_matches_are_the_librarys() -> None:
+    valid = phonenumbers.Leniency.VALID
+    compared = found = 0
+    for document in _documents()[::2]:
+        for text in _texts(document, "phone", phones.find_phones):
+            for region in ("US", "GB"):
+                library = _library_matches(phonenumbers.PhoneNumberMatcher(text, region, valid))
+                assert _library_matches(phones._Matcher(text, region, valid)) == library
+                compared += 1
+                found += len(library)
+    assert compared > 5_000 and found > 100 and len(phones._NO_NUMBER) > 500
+
+
+@pytest.mark.parametrize("max_tries", [1, 2, 3, 5, 8])
+def test_remembered_candidates_spend_their_tries(max_tries: int) -> None:
+    # many candidates without a number before a real one: a matcher with few tries stops first
+    text = "In 2023, 1. 13 12/12/2012 p. 12 20 30 40 50 and 2019-2020; call (650) 253-0000."
+    valid = phonenumbers.Leniency.VALID
+    list(phones._Matcher(text, "US", valid))  # remember the candidates
+    for _ in range(2):
+        library = phonenumbers.PhoneNumberMatcher(text, "US", valid, max_tries=max_tries)
+        matcher = phones._Matcher(text, "US", valid, max_tries=max_tries)
+        assert _library_matches(matcher) == _library_matches(library)
+    assert _library_matches(phones._Matcher(text, "US", valid))
 
 
 # Rules: the per-document lists the extract rules share (sentence starts, links).
