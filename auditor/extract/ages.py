@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from auditor.extract.base import ValueMatch, finditer_at, resolve_overlaps
+from auditor.extract.base import ValueMatch, finditer_at, lowered, resolve_overlaps
 from auditor.extract.numbers import NUMBER_RE, NUMBER_WORDS, word_to_int
 
 # Every age holds a number, in digits or words: a text without one holds no age, so callers
@@ -72,6 +72,8 @@ _OPENER = re.compile(
     + ")",
     re.IGNORECASE,
 )
+# The same pattern (its words are lower-case) for the lowered text (see `base.lowered`).
+_OPENER_LOWER = re.compile(_OPENER.pattern)
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,9 @@ def _person_before(text: str, start: int) -> bool:
 def _form_matches(text: str) -> list[list[re.Match[str]]]:
     """Per form, what `form.pattern.finditer(text)` gives, tried only where a phrase may start."""
     starts: dict[str, list[int]] = {kind: [] for kind in _OPENERS}
-    for m in _OPENER.finditer(text):
+    lower = lowered(text)
+    openers = _OPENER.finditer(text) if lower is None else _OPENER_LOWER.finditer(lower)
+    for m in openers:
         kind = str(m.lastgroup)
         starts[kind].append(m.start())
         if kind == "agew" and m.end() - m.start() > len("age"):

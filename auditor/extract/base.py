@@ -39,17 +39,37 @@ def resolve_overlaps(candidates: Iterable[ValueMatch]) -> list[ValueMatch]:
     return chosen
 
 
+# Letters `re` matches case-insensitively otherwise than `str.lower` pairs them: "İ" lowers to
+# two characters, "ı" and "ſ" match "i" and "s". Tested on every code point.
+_UNLIKE_LOWER = ("\u0130", "\u0131", "\u017f")
+
+
+def lowered(text: str) -> str | None:
+    """`text.lower()`, or None for a text holding a character of _UNLIKE_LOWER.
+
+    The lowered text keeps every offset, and a pattern of lower-case letters, digits, `\\s`,
+    `\\w` and `\\b` compiled case-sensitively matches in it exactly where the same pattern
+    compiled with IGNORECASE matches in `text`; `re` tries it about twice as fast.
+    """
+    if any(c in text for c in _UNLIKE_LOWER):
+        return None
+    return text.lower()
+
+
 def finditer_at(
-    pattern: re.Pattern[str], text: str, starts: Iterable[int]
+    pattern: re.Pattern[str], text: str, starts: Iterable[int], endpos: int | None = None
 ) -> Iterator[re.Match[str]]:
-    """What `pattern.finditer(text)` yields, trying the pattern only at `starts` (ascending).
+    """What `pattern.finditer(text, 0, endpos)` yields, trying the pattern only at `starts`
+    (ascending).
 
     `starts` must hold every offset at which `pattern` can match, and the pattern must not match
     the empty string. A cheap scan for those offsets spares the pattern's own attempt at every
     offset, which is slow in `re` for a pattern opening with a look-behind or an alternation.
     """
     end = 0
+    if endpos is None:
+        endpos = len(text)
     for start in starts:
-        if start >= end and (m := pattern.match(text, start)) is not None:
+        if start >= end and (m := pattern.match(text, start, endpos)) is not None:
             yield m
             end = m.end()

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from auditor.extract.base import ValueMatch, finditer_at, resolve_overlaps
+from auditor.extract.base import ValueMatch, finditer_at, lowered, resolve_overlaps
 
 # Every date this module reads holds at least two digits in a row (the year): a text without
 # them cannot hold a date, so callers may skip it (see rules/extract.py). Keep it true.
@@ -96,6 +96,11 @@ _NUMBER_START = re.compile(r"[0-9](?<![0-9][0-9])")
 _MONTH_START = re.compile(
     rf"\b(?=[{''.join(sorted({name[0] for name in _MONTH_OF}))}]){_MONTH}", re.IGNORECASE
 )
+# The same pattern (month names are lower-case) for the lowered text (see `base.lowered`).
+_MONTH_START_LOWER = re.compile(_MONTH_START.pattern)
+# The first digit of a number whose digits are followed by "-", "/" or ".": every numeric form
+# reads one or two digits (four for a year first) and then such a separator.
+_SEPARATED_NUMBER = re.compile(r"[0-9](?<![0-9][0-9])[0-9]*[-/.]")
 
 _NUMERIC_YEARS = range(1990, 2036)
 _WORD_YEARS = range(1970, 2036)
@@ -123,7 +128,11 @@ def _text_candidates(text: str, numbers: list[int]) -> list[ValueMatch]:
     found: list[ValueMatch] = []
     if _ANY_YEAR4.search(text) is None:
         return found
-    month_starts = [m.start() for m in _MONTH_START.finditer(text)]
+    lower = lowered(text)
+    if lower is not None:
+        month_starts = [m.start() for m in _MONTH_START_LOWER.finditer(lower)]
+    else:
+        month_starts = [m.start() for m in _MONTH_START.finditer(text)]
     for matches in (
         finditer_at(_TEXT_MDY, text, month_starts),
         finditer_at(_TEXT_DMY, text, numbers),
@@ -143,8 +152,9 @@ def _text_candidates(text: str, numbers: list[int]) -> list[ValueMatch]:
     return found
 
 
-def _numeric_candidates(text: str, numbers: list[int], day_first: bool) -> list[ValueMatch]:
+def _numeric_candidates(text: str, day_first: bool) -> list[ValueMatch]:
     found: list[ValueMatch] = []
+    numbers = [m.start() for m in _SEPARATED_NUMBER.finditer(text)]
     for m in finditer_at(_NUM_YMD, text, numbers):
         year = int(m.group("year"))
         iso = _iso_day(year, int(m.group("a")), int(m.group("b")))
@@ -189,8 +199,10 @@ def _year_candidates(text: str, numbers: list[int]) -> list[ValueMatch]:
 
 def find_dates(text: str, *, day_first: bool = False, allow_year: bool = False) -> list[ValueMatch]:
     """Every date in `text` as an ISO 8601 value, sorted and non-overlapping (see module doc)."""
-    numbers = [m.start() for m in _NUMBER_START.finditer(text)]
-    candidates = _text_candidates(text, numbers) + _numeric_candidates(text, numbers, day_first)
+    # Number starts are wanted only by the forms with a four-digit year (and the bare year).
+    wanted = allow_year or _ANY_YEAR4.search(text) is not None
+    numbers = [m.start() for m in _NUMBER_START.finditer(text)] if wanted else []
+    candidates = _text_candidates(text, numbers) + _numeric_candidates(text, day_first)
     if allow_year:
         candidates += _year_candidates(text, numbers)
     return resolve_overlaps(candidates)

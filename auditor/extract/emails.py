@@ -100,8 +100,15 @@ def _address(m: re.Match[str]) -> str:
     return f"{m.group('local')}@{domain}".lower()
 
 
+# Every match holds one of these: "@" (plain and mailto), an opening bracket (the bracketed
+# "at" and the placeholder) or "AT" (the capitals form). Most link targets hold none of them.
+_NEEDED = ("@", "[", "(", "{", "<", "AT")
+
+
 def find_emails(text: str) -> list[ValueMatch]:
     """Every e-mail address in `text` (see the module doc), sorted and non-overlapping."""
+    if not any(needed in text for needed in _NEEDED):
+        return []
     candidates = [
         ValueMatch(m.start(), m.end(), _address(m), "email", label) for m, label in _matches(text)
     ]

@@ -55,6 +55,9 @@ _IDD_PREFIX = re.compile(r"00(?<![0-9]00)[1-9]")
 # numbers, and most candidates ("1.", "2023") fail the same way in every policy.
 _VERIFIED: dict[tuple[Any, ...], phonenumbers.FrozenPhoneNumber | None] = {}
 _VERIFIED_MAX = 50_000  # entries, a few MB; the cache starts over when full
+# Candidates the matcher's extract step finds no number in, with the tries that cost it, under
+# the same keys ("2023", "1." and "13" are most of a policy's candidates).
+_NO_NUMBER: dict[tuple[Any, ...], int] = {}
 
 
 # The library's candidate pattern and where its matches can start: its leading group is
@@ -63,6 +66,7 @@ _CANDIDATE = phonenumbermatcher._PATTERN
 _CANDIDATE_START = re.compile(rf"[{phonenumbermatcher._LEAD_CLASS_CHARS}\d]", _CANDIDATE.flags)
 # not in the library's type stubs, which list only some of its private names
 _SECOND_NUMBER_START = phonenumbermatcher._SECOND_NUMBER_START_PATTERN  # type: ignore[attr-defined]
+_TIME_STAMP = phonenumbermatcher._TIME_STAMPS
 
 
 class _Matcher(PhoneNumberMatcher):
@@ -107,16 +111,39 @@ class _Matcher(PhoneNumberMatcher):
             match = self._next_candidate(index)
         return None
 
-    def _parse_and_verify(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
+    def _key(self, candidate: str, offset: int) -> tuple[Any, ...]:
+        """What the parse-and-verify and extract steps read of a candidate at `offset`."""
         text = self.text
         end = offset + len(candidate)
-        key = (
+        return (
             self.preferred_region,
             self.leniency,
             candidate,
             text[offset - 1] if offset > 0 else "",  # "" is no character: the text's edge
             text[end] if end < len(text) else "",
         )
+
+    def _extract_match(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
+        # The library's extract step reads the candidate, and through parse-and-verify its
+        # neighbouring characters (those of an inner group within it are in the candidate), and
+        # for a candidate that looks like a time stamp the text after it: a candidate that is
+        # no time stamp and gave no number gives none again, at the same number of tries, as
+        # long as the tries left do not run out on the way.
+        key = self._key(candidate, offset)
+        tries = _NO_NUMBER.get(key)
+        if tries is not None and self._max_tries > tries:
+            self._max_tries -= tries
+            return None
+        before = self._max_tries
+        found = super()._extract_match(candidate, offset)
+        if found is None and self._max_tries > 0 and not _TIME_STAMP.search(candidate):
+            if len(_NO_NUMBER) >= _VERIFIED_MAX:
+                _NO_NUMBER.clear()
+            _NO_NUMBER[key] = before - self._max_tries
+        return found
+
+    def _parse_and_verify(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
+        key = self._key(candidate, offset)
         try:
             number = _VERIFIED[key]
         except KeyError:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import re2
 
-from auditor.extract.base import ValueMatch
+from auditor.extract.base import ValueMatch, finditer_at
 
 # Every strong part holds a digit, except an Irish county ("Co. Kildare"): a stretch of text
 # without either holds no address, so callers may skip it (see rules/extract.py). Keep it true.
@@ -276,8 +276,18 @@ class _Part:
 
 # Where a strong part may stand (a superset of CANDIDATE, without the word boundary): every strong
 # pattern keeps to one line except an Irish "Town\nCo. Kildare", which starts on the line before.
-_DIGIT = re.compile(r"[0-9]")
+# A digit is run on to the end of its line: one match per line.
+_DIGIT_LINE = re.compile(r"[0-9][^\n]*")
 _COUNTY = re.compile(r"Co\.?[ \t]")
+# The first digit of a number. The street patterns that open with a house number (a look-behind
+# that rules out a word character, so a digit, before a digit) can start only there, and are
+# tried only at these offsets (see `finditer_at`).
+_NUMBER_START = re.compile(r"[0-9](?<![0-9][0-9])")
+_HOUSE_FIRST = frozenset(
+    i
+    for i, (_, pattern) in enumerate(_STRONG)
+    if pattern.pattern.startswith((r"(?<![\w./,-])[0-9]", r"(?<![\w.,-])[0-9]"))
+)
 # What may follow a part on its line for a part on the next line to join it (see _SEPARATOR).
 _LINE_TAIL = re.compile(r"[ \t]*,?[ \t]*\r?")
 
@@ -291,16 +301,16 @@ def _line_end(text: str, pos: int) -> int:
 def _candidate_lines(text: str) -> list[tuple[int, int]]:
     """Merged (start, end) stretches of whole lines that can hold a strong part; end takes in
     the line break, so that look-aheads at the end of a line see what they see in the text."""
-    found: list[tuple[int, int]] = []
-    for anchor, lines_before in ((_DIGIT, 0), (_COUNTY, 1)):
-        pos = 0
-        while (m := anchor.search(text, pos)) is not None:
-            start = text.rfind("\n", 0, m.start()) + 1
-            for _ in range(lines_before):
-                if start > 0:
-                    start = text.rfind("\n", 0, start - 1) + 1
-            pos = _line_end(text, m.start()) + 1
-            found.append((start, pos))
+    rfind = text.rfind
+    # m.end() is the line break ending the digit's line, or the text's end
+    found = [(rfind("\n", 0, m.start()) + 1, m.end() + 1) for m in _DIGIT_LINE.finditer(text)]
+    pos = 0
+    while (m := _COUNTY.search(text, pos)) is not None:
+        start = rfind("\n", 0, m.start()) + 1
+        if start > 0:  # the line before too
+            start = rfind("\n", 0, start - 1) + 1
+        pos = _line_end(text, m.start()) + 1
+        found.append((start, pos))
     found.sort()
     merged: list[tuple[int, int]] = []
     for start, end in found:
@@ -352,11 +362,18 @@ def _weak_matches(text: str, strong: list[_Part]) -> list[list[re.Match[str]]]:
 def _parts(text: str) -> list[_Part]:
     parts: list[_Part] = []
     lines = [(start, end, _gates_in(text, start, end)) for start, end in _candidate_lines(text)]
+    numbers: dict[int, list[int]] = {}  # stretch start -> its numbers' first digits
     for index, (label, pattern) in enumerate(_STRONG):
         for start, end, gates in lines:
             if index not in gates:
                 continue  # no match of `pattern` lies within this stretch
-            for m in pattern.finditer(text, start, end):
+            if index in _HOUSE_FIRST:
+                if start not in numbers:
+                    numbers[start] = [m.start() for m in _NUMBER_START.finditer(text, start, end)]
+                found = finditer_at(pattern, text, numbers[start], end)
+            else:
+                found = pattern.finditer(text, start, end)
+            for m in found:
                 if label == "au" and m.group("state") in _TOWN_REQUIRED and not m.group("town"):
                     continue
                 parts.append(_Part(m.start(), m.end(), label, True))

@@ -30,6 +30,7 @@ from typing import Any
 import phonenumbers
 import re2
 
+from auditor.document.blocks import Link
 from auditor.document.model import Document
 from auditor.extract import ages, dates, phones, postal, urls
 from auditor.extract.ages import find_ages
@@ -356,12 +357,12 @@ class _Values:
         if rule.extractor == "link":
             # Only a sentence with a link, or with a URL in its text, can hold a value.
             self._with_url = set(scan.sentences_matching(_URL_CANDIDATE))
-            self._todo: set[int] = {s.index for s in scan.document.sentences if s.links}
+            self._todo: set[int] = {i for i, _ in _links(scan)}
             if rule.target is not None:
                 self._todo |= self._with_url
             return
         self._find = rule._find(scan)
-        self._starts = [s.start for s in scan.document.sentences]
+        self._starts = _sentence_starts(scan)
         self._runs = _runs(scan, rule.extractor)
         self._firsts = [first for first, _ in self._runs]
         self._pending = set(range(len(self._runs)))
@@ -369,14 +370,13 @@ class _Values:
         # [call](tel:800-349-2173). It comes after the sentence's values from the text.
         self._in_links: dict[int, list[ValueMatch]] = {}
         if rule.extractor in ("email", "url", "phone"):
-            for sentence in scan.document.sentences:
-                for link in sentence.links:
-                    if rule.extractor == "phone" and not link.target.lower().startswith("tel:"):
-                        continue  # digits in a web address are no phone number
-                    for value in self._find(link.target):
-                        self._in_links.setdefault(sentence.index, []).append(
-                            ValueMatch(link.start, link.end, value.value, value.kind, "link")
-                        )
+            for i, link in _links(scan):
+                if rule.extractor == "phone" and not link.target.lower().startswith("tel:"):
+                    continue  # digits in a web address are no phone number
+                for value in self._find(link.target):
+                    self._in_links.setdefault(i, []).append(
+                        ValueMatch(link.start, link.end, value.value, value.kind, "link")
+                    )
         for i, found in self._in_links.items():
             if self._run_of(i) is None:
                 self.out[i] = found
@@ -433,6 +433,24 @@ class _Values:
             if first <= i <= last:
                 by_sentence[i] = by_sentence.get(i, []) + found
         self.out.update(by_sentence)
+
+
+def _sentence_starts(scan: Scan) -> list[int]:
+    """Start offsets of the scanned document's sentences, listed once for all its rules."""
+    found: list[int] | None = scan.extra.get("extract:starts")
+    if found is None:
+        found = scan.extra["extract:starts"] = [s.start for s in scan.document.sentences]
+    return found
+
+
+def _links(scan: Scan) -> list[tuple[int, Link]]:
+    """(sentence index, link) of every link of the scanned document, in order; listed once."""
+    found: list[tuple[int, Link]] | None = scan.extra.get("extract:links")
+    if found is None:
+        found = scan.extra["extract:links"] = [
+            (s.index, link) for s in scan.document.sentences if s.links for link in s.links
+        ]
+    return found
 
 
 def _day_first(scan: Scan) -> bool:
