@@ -146,6 +146,7 @@ def build_sentences(
     line_starts = LineMap(source).starts if "\r" in source else None
     line, line_at = 1, 0  # the line of offset `line_at`
     count = source.count
+    source_end = len(source)
     bisect_right = bisect.bisect_right
     entity_at = _ENTITY.match
     path: list[tuple[int, str]] = []  # (level, heading text)
@@ -188,8 +189,8 @@ def build_sentences(
                 src_end = entity.end()  # a decoded entity maps to its '&': cite it whole
             if widen is not None and (
                 widen_at is None
-                or source[src_start - 1 : src_start] in widen_at
-                or source[src_end : src_end + 1] in widen_at
+                or (src_start and source[src_start - 1] in widen_at)  # indexes: no slice object
+                or (src_end < source_end and source[src_end] in widen_at)
             ):
                 src_start, src_end = widen(source, src_start, src_end)
             if line_starts is not None:

@@ -1,6 +1,7 @@
 """Seventh-session shortcuts of sentence building give what the plain code gives: the word count
-without a string per word (`count_words`), and the splitter's candidates read with two calls
-whose plain-word tokens break without the abbreviation tests (`_joins`)."""
+without a string per word (`count_words`), the splitter's candidates read with two calls
+whose plain-word tokens break without the abbreviation tests (`_joins`), and the characters
+next to a span read by index in `build_sentences`."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from load_reference import loader as old_loader
+from load_reference import model as old_model
 from load_reference import segment as old_segment
 
 from auditor.document import loader, segment
 from auditor.document.blocks import BlockKind
 from auditor.document.encoding import decode
 from auditor.document.html import parse_html
-from auditor.document.markdown import parse_markdown
-from auditor.document.model import _WIDE_SPACES, count_words
+from auditor.document.markdown import MARKUP_EDGES, parse_markdown, widen_to_markup
+from auditor.document.model import _WIDE_SPACES, Document, Sentence, build_sentences, count_words
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = sorted(
@@ -86,12 +89,12 @@ def _block_texts(path: Path) -> list[str]:
 
 
 def test_corpus_blocks_split_as_the_plain_splitter(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = []
+    calls: list[str] = []
     joins = segment._joins
 
-    def counted(*args: object) -> bool:
-        calls.append(args)
-        return joins(*args)  # type: ignore[arg-type]
+    def counted(token: str, lowered: str, opens: bool, word: str, closers: bool) -> bool:
+        calls.append(token)
+        return joins(token, lowered, opens, word, closers)
 
     monkeypatch.setattr(segment, "_joins", counted)
     breaks = 0
@@ -103,3 +106,51 @@ def test_corpus_blocks_split_as_the_plain_splitter(monkeypatch: pytest.MonkeyPat
             breaks += sum(text[e - 2 : e] != ".." and text[e - 1] == "." for _, e in spans[:-1])
     # Both ways are taken many times over: most breaks skip `_joins`, and it still decides some.
     assert breaks > 5 * len(calls) and len(calls) > 300
+
+
+def _same_sentences(new: tuple[list[Sentence], str], old: tuple[list[Sentence], str]) -> None:
+    assert new[1] == old[1]
+    assert len(new[0]) == len(old[0])
+    for a, b in zip(new[0], old[0], strict=True):
+        assert a == b
+        assert list(vars(a).items()) == list(vars(b).items())
+
+
+def test_corpus_sentences_as_the_plain_builder() -> None:
+    # The plain builder widens every span; this one only spans next to a markup character,
+    # read by index (and not past either end of the source).
+    widened = 0
+    for path in CORPUS:
+        source = decode(path.read_bytes()).text
+        if loader.FORMATS[path.suffix.lower()] != "md":
+            continue
+        blocks = parse_markdown(source)
+        new = build_sentences(source, blocks, widen_to_markup, MARKUP_EDGES)
+        _same_sentences(new, old_model.build_sentences(source, blocks, widen_to_markup))
+        plain = build_sentences(source, blocks)
+        widened += sum(
+            a.src_start != b.src_start or a.src_end != b.src_end
+            for a, b in zip(new[0], plain[0], strict=True)
+        )
+    assert widened > 100
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "We sell data.",
+        "*We sell data.*",
+        "**We** sell _data_",
+        "[We](https://x.example) sell data. We keep [it](mailto:a@b.example)",
+        "We sell data.\n\n> **Quoted** text <b>x</b>",
+        "We sell *data*",
+        "We sell **data.**",
+        "Sell [data](x)",
+        "*",
+        "a *",
+    ],
+)
+def test_spans_at_the_ends_of_the_source_as_before(source: str) -> None:
+    new: Document = loader.parse_document(source, "md", "x")
+    old: Document = old_loader.parse_document(source, "md", "x")
+    _same_sentences((new.sentences, new.text), (old.sentences, old.text))
