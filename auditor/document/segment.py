@@ -127,38 +127,37 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     The boundary tests of the module docstring, in the order that decides most candidates
     soonest; `_CANDIDATE` has already read the white space and the word after each candidate.
     """
-    spans: list[tuple[int, int]] = []
     n = len(text)
     if not n:
-        return spans
+        return []
     start = 0
     if text[0].isspace():  # blocks come stripped: search only when there is something to skip
         first = _NON_SPACE.search(text)
         if first is None:
-            return spans
+            return []
         start = first.start()
     if "?" in text or "!" in text or "…" in text:
         candidates = _CANDIDATE.finditer(text)
     else:
-        period = text.find(".")
+        # "in" before find(): most blocks have no period, and "in" is the cheaper call.
+        period = text.find(".") if "." in text else -1
         if period < 0 or period == n - 1:
             # No period, or only the final one: no candidate can break (most blocks of a
             # policy), so the block is one sentence without a regex pass.
             stop = len(text.rstrip()) if text[-1].isspace() else n
-            return [(start, stop)] if stop > start else spans
+            return [(start, stop)] if stop > start else []
         candidates = _CANDIDATE_DOT.finditer(text, period)
+    spans: list[tuple[int, int]] = []
     for match in candidates:
-        end = match.end()
-        period_at = match.start()
-        # A single "." (no run of terminators, no "?" "!" "…") needs the token before it.
-        single = match.start(1) - period_at == 1 and text[period_at] == "."
-        closers = end != match.start(1)
-        space_end = match.end(2)
-        if space_end < 0:
+        # One call for the groups and one for the span: a call per position costs more.
+        closers, space, word = match.groups()
+        period_at, end = match.span()
+        if space is None:
             if end >= n:
                 continue  # the end of the text: the last span is added below
-            # A capitalised word directly after: "data.We" (scraped text with a missing space).
-            if not single or closers:
+            # A capitalised word directly after: "data.We" (scraped text with a missing space),
+            # after a single "." (no run of terminators, no "?" "!" "…") and no closers.
+            if closers or end - period_at != 1 or text[period_at] != ".":
                 continue
             token = _token_before(text, period_at)[0]
             if not (
@@ -171,7 +170,6 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
             start = end
             continue
-        word = match.group(3)
         if word is None:  # only white space or opening brackets remain
             continue
         initial = word[0]
@@ -183,38 +181,55 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             and not _opens_item(text, match.end(3), word)
         ):
             continue
-        if single:
-            # Only a single period needs the token before it: found this late, most "?", "!"
-            # and lowercase continuations are decided without it.
+        if end - len(closers) - period_at == 1 and text[period_at] == ".":
+            # Only a single "." (no run of terminators, no "?" "!" "…") needs the token before
+            # it: found this late, most "?", "!" and lowercase continuations are decided
+            # without it.
             if period_at and not text[period_at - 1].isspace():
-                raw = text[max(0, period_at - _MAX_TOKEN) : period_at].rsplit(None, 1)[-1]
+                # The window's start without max(), a call that costs more than this test.
+                window = period_at - _MAX_TOKEN if period_at > _MAX_TOKEN else 0
+                raw = text[window:period_at].rsplit(None, 1)[-1]
                 token = raw.lstrip(_OPENERS)
                 token_start = period_at - len(raw)
             else:
                 token = ""
                 token_start = period_at
             lowered = token.lower()
-            if lowered in _NEVER_END:
-                continue
-            if initial.isdigit() and (
-                lowered in _BEFORE_NUMBER or lowered in _AMBIGUOUS or _dotted(lowered)
-            ):
-                continue
-            if token and token_start == start and _ENUMERATOR.fullmatch(token):
-                continue
+            # Most tokens are plain words (no abbreviation, no dot, not one character, not the
+            # sentence's first), which always break: only the others need `_joins`.
             if (
-                not closers
-                and (lowered in _AMBIGUOUS or _dotted(lowered))
-                and word not in _STARTERS
-                and not (token.isupper() and word in _STARTERS_UPPER)
-            ):
+                lowered in _ABBREVIATIONS
+                or "." in lowered
+                or len(lowered) < 2
+                or token_start == start
+            ) and _joins(token, lowered, token_start == start, word, bool(closers)):
                 continue
         spans.append((start, end))
-        start = space_end  # the next sentence opens after the white space
+        start = end + len(space)  # the next sentence opens after the white space
     stop = len(text.rstrip()) if text[-1].isspace() else n
     if stop > start:
         spans.append((start, stop))
     return spans
+
+
+def _joins(token: str, lowered: str, opens: bool, word: str, closers: bool) -> bool:
+    """Whether a single "." after `token` (`lowered` in lowercase; `opens`: it opens the
+    sentence) and before `word` (`closers`: with closing quotes or brackets between) does not
+    end the sentence: rule 3 of the module docstring."""
+    if lowered in _NEVER_END:
+        return True
+    if word[0].isdigit() and (
+        lowered in _BEFORE_NUMBER or lowered in _AMBIGUOUS or _dotted(lowered)
+    ):
+        return True
+    if token and opens and _ENUMERATOR.fullmatch(token):
+        return True
+    return (
+        not closers
+        and (lowered in _AMBIGUOUS or _dotted(lowered))
+        and word not in _STARTERS
+        and not (token.isupper() and word in _STARTERS_UPPER)
+    )
 
 
 def _dotted(lowered: str) -> bool:
