@@ -14,11 +14,10 @@ from hypothesis import strategies as st
 from load_reference import loader as old_loader
 from load_reference import model as old_model
 from load_reference import segment as old_segment
+from test_perf6_sentences import _block_texts
 
 from auditor.document import loader, segment
-from auditor.document.blocks import BlockKind
 from auditor.document.encoding import decode
-from auditor.document.html import parse_html
 from auditor.document.markdown import MARKUP_EDGES, parse_markdown, widen_to_markup
 from auditor.document.model import _WIDE_SPACES, Document, Sentence, build_sentences, count_words
 
@@ -77,15 +76,6 @@ def test_word_count_cases() -> None:
 @given(st.text(alphabet=st.sampled_from(" \n\t\x0b\x1f\x85\xa0\u2002\u3000ab\xe9\u2019\U0001f600")))
 def test_mixed_white_space_counts_as_split_does(text: str) -> None:
     assert count_words(text) == len(text.split())
-
-
-def _block_texts(path: Path) -> list[str]:
-    source = decode(path.read_bytes()).text
-    if loader.FORMATS[path.suffix.lower()] == "html":
-        blocks = parse_html(source).blocks
-    else:
-        blocks = parse_markdown(source)
-    return [block.text for block in blocks if block.kind is not BlockKind.HEADING]
 
 
 def test_corpus_blocks_split_as_the_plain_splitter(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -83,14 +83,19 @@ _PATTERNS = [
 ]
 
 
-@_SETTINGS
-@given(text=_TEXT)
-def test_generated_text(text: str) -> None:
+def document_of(text: str) -> Document:
+    """A document of `text`, a sentence per line (generated text needs no parser)."""
     sentences, start = [], 0
     for i, part in enumerate(text.split("\n")):
         sentences.append(Sentence(i, part, start, 0, 0, 1, (), 0, BlockKind.PARAGRAPH))
         start += len(part) + 1
-    document = Document("x.md", "md", text, [], sentences, text)
+    return Document("x.md", "md", text, [], sentences, text)
+
+
+@_SETTINGS
+@given(text=_TEXT)
+def test_generated_text(text: str) -> None:
+    document = document_of(text)
     fast, plain = Scan(document), Scan(document)
     leaves = [Leaf(i, s, s, compile_regex(s, [])) for i, s in enumerate(_PATTERNS)]
     for leaf in leaves:

@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_folded_scan import document_of
 
 from auditor.checklist.compiled import Checklist, load_checklist
-from auditor.document.blocks import BlockKind
 from auditor.document.loader import load_document
-from auditor.document.model import Document, Sentence
+from auditor.document.model import Document
 from auditor.rules.base import (
     _ANCHOR_START,
     _MISSES,
@@ -186,11 +186,7 @@ _PATTERNS = [
 @_SETTINGS
 @given(text=_TEXT)
 def test_generated_text(text: str) -> None:
-    sentences, start = [], 0
-    for i, part in enumerate(text.split("\n")):
-        sentences.append(Sentence(i, part, start, 0, 0, 1, (), 0, BlockKind.PARAGRAPH))
-        start += len(part) + 1
-    document = Document("x.md", "md", text, [], sentences, text)
+    document = document_of(text)
     scan = Scan(document)
     for key, source in enumerate(_PATTERNS):
         leaf = Leaf(key, source, source, compile_regex(source, []))
