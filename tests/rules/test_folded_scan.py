@@ -14,11 +14,11 @@ import pytest
 import re2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_scan import document_of
 
 from auditor.checklist.compiled import load_checklist
-from auditor.document.blocks import BlockKind
 from auditor.document.loader import load_document
-from auditor.document.model import Document, Sentence
+from auditor.document.model import Document
 from auditor.rules.base import _ASCII_FOLDS, Scan
 from auditor.rules.expr import _OPTIONS, Leaf, compile_regex, folded_source
 
@@ -81,15 +81,6 @@ _PATTERNS = [
     r"x?",
     r"\b(?:a|x1)\W+'",
 ]
-
-
-def document_of(text: str) -> Document:
-    """A document of `text`, a sentence per line (generated text needs no parser)."""
-    sentences, start = [], 0
-    for i, part in enumerate(text.split("\n")):
-        sentences.append(Sentence(i, part, start, 0, 0, 1, (), 0, BlockKind.PARAGRAPH))
-        start += len(part) + 1
-    return Document("x.md", "md", text, [], sentences, text)
 
 
 @_SETTINGS

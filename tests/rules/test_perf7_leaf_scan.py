@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_folded_scan import document_of
+from test_scan import document_of, finditer_hits
 
 from auditor.checklist.compiled import Checklist, load_checklist
 from auditor.document.loader import load_document
@@ -50,20 +50,6 @@ _SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Hea
 @cache
 def _checklist() -> Checklist:
     return load_checklist(ROOT / "checklists" / "baseline.yaml")
-
-
-def _plain_hits(document: Document, regex: Any) -> dict[int, list[tuple[int, int]]]:
-    """Non-empty matches of `finditer` over the text that stay within a sentence, filed by it."""
-    starts = [s.start for s in document.sentences]
-    out: dict[int, list[tuple[int, int]]] = {}
-    for m in regex.finditer(document.text):
-        if m.start() == m.end():
-            continue
-        i = bisect.bisect_right(starts, m.start()) - 1
-        sentence = document.sentences[i]
-        if m.end() <= sentence.end:
-            out.setdefault(i, []).append((m.start() - sentence.start, m.end() - sentence.start))
-    return out
 
 
 def _plain_first_matches(document: Document, regex: Any) -> list[int]:
@@ -149,7 +135,7 @@ def test_every_leaf_and_prefilter_on_real_documents(path: Path) -> None:
     leaves = list(checklist.leaves._by_source.values())
     assert len(leaves) > 100
     for leaf in leaves:
-        expected = _plain_hits(document, leaf.regex)
+        expected = finditer_hits(document, leaf.regex)
         assert scan.leaf_hits(leaf.key, leaf.regex, leaf.relaxed, leaf.folded) == expected
         assert plain.leaf_hits(leaf.key, leaf.regex, leaf.relaxed) == expected, leaf.source
         _same_byte_spans(leaf, scan._data)
@@ -190,7 +176,7 @@ def test_generated_text(text: str) -> None:
     scan = Scan(document)
     for key, source in enumerate(_PATTERNS):
         leaf = Leaf(key, source, source, compile_regex(source, []))
-        expected = _plain_hits(document, leaf.regex)
+        expected = finditer_hits(document, leaf.regex)
         assert scan.leaf_hits(key, leaf.regex, leaf.relaxed, leaf.folded) == expected, source
         assert scan.sentences_matching(leaf.regex) == _plain_first_matches(document, leaf.regex)
         _same_byte_spans(leaf, scan._data)

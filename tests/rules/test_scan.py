@@ -35,7 +35,7 @@ LEAVES = [REGISTRY.leaf(p, p, []) for p in PATTERNS]
 TEXT = st.text(alphabet=list("ab c.\n-'") + ["é", "’", "😀", "ß", "İ", "\u00a0", "A"], max_size=60)
 
 
-def _document(text: str) -> Document:
+def document_of(text: str) -> Document:
     sentences, start = [], 0
     for i, part in enumerate(text.split("\n")):
         sentences.append(Sentence(i, part, start, 0, 0, 1, (), 0, BlockKind.PARAGRAPH))
@@ -43,7 +43,7 @@ def _document(text: str) -> Document:
     return Document("x.md", "md", text, [], sentences, text)
 
 
-def _expected(document: Document, regex: object) -> dict[int, list[tuple[int, int]]]:
+def finditer_hits(document: Document, regex: object) -> dict[int, list[tuple[int, int]]]:
     starts = [s.start for s in document.sentences]
     out: dict[int, list[tuple[int, int]]] = {}
     for m in regex.finditer(document.text):  # type: ignore[attr-defined]
@@ -59,15 +59,15 @@ def _expected(document: Document, regex: object) -> dict[int, list[tuple[int, in
 @settings(max_examples=300, deadline=None)
 @given(TEXT)
 def test_leaf_hits_equal_finditer_with_and_without_the_prefilter(text: str) -> None:
-    document = _document(text)
+    document = document_of(text)
     for leaves in (None, REGISTRY):
         scan = Scan(document, leaves)
         for leaf in LEAVES:
-            assert scan.leaf_hits(leaf.key, leaf.regex) == _expected(document, leaf.regex)
+            assert scan.leaf_hits(leaf.key, leaf.regex) == finditer_hits(document, leaf.regex)
 
 
 def test_prefilter_names_exactly_the_leaves_that_match() -> None:
-    document = _document("Children's data.\nYou may opt-out.")
+    document = document_of("Children's data.\nYou may opt-out.")
     present = REGISTRY.present(document.text.encode("utf-8"))
     assert present is not None
     matching = {leaf.key for leaf in LEAVES if leaf.regex.search(document.text)}
