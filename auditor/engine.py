@@ -70,12 +70,10 @@ def _citation(document: Document, sentence: Sentence) -> dict[str, Any]:
 
 
 def _terms(sentence: Sentence, spans: list[tuple[int, int]]) -> list[str]:
-    seen: list[str] = []
-    for a, b in sorted(set(spans)):
-        term = sentence.text[a:b]
-        if term not in seen:
-            seen.append(term)
-    return seen
+    """The distinct words the spans cover, in the order they stand (a dict, not a list, keeps
+    them: a sentence with 25,000 distinct e-mail addresses took seconds to list that way)."""
+    text = sentence.text
+    return list(dict.fromkeys(text[a:b] for a, b in sorted(set(spans))))
 
 
 def _evidence(
