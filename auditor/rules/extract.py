@@ -22,6 +22,7 @@ Passes on "Last updated: June 5, 2002" (value 2002-06-05); fails on "We will rev
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from auditor.extract.postal import find_postal
 from auditor.extract.urls import find_urls
 from auditor.rules.base import Candidate, Hit, Scan
 from auditor.rules.expr import Expr, sentence_hits, test_string
-from auditor.rules.near import word_index, word_starts, words_between
+from auditor.rules.near import word_index, word_starts
 
 # Countries whose sites write numeric dates day/month/year (CHECKS.md: "clearly non-US").
 _DAY_FIRST_TLDS = {
@@ -217,21 +218,7 @@ class Extract:
                         tuple((v.start, v.end) for v in found),
                     )
                     continue
-                starts = word_starts(text)
-                near_words = [
-                    (word_index(starts, a), word_index(starts, b - 1)) for a, b in near_spans
-                ]
-                kept = [
-                    v
-                    for v in found
-                    if any(
-                        words_between(
-                            (word_index(starts, v.start), word_index(starts, v.end - 1)), w
-                        )
-                        <= self.distance
-                        for w in near_words
-                    )
-                ]
+                kept = _within(text, found, near_spans, self.distance)
                 if not kept:
                     yield Candidate(
                         i,
@@ -433,6 +420,29 @@ class _Values:
             if first <= i <= last:
                 by_sentence[i] = by_sentence.get(i, []) + found
         self.out.update(by_sentence)
+
+
+def _within(
+    text: str, found: list[ValueMatch], near_spans: list[tuple[int, int]], distance: int
+) -> list[ValueMatch]:
+    """The values at most `distance` words from some trigger span (`words_between`).
+
+    A value spanning words [first, last] is that close to a trigger [a, b] when
+    a <= last + distance + 1 and b >= first - distance - 1. With the triggers sorted by a and
+    the largest b of each prefix kept, one bisect per value answers it: a sentence with
+    thousands of dates and triggers no longer pairs every value with every trigger.
+    """
+    starts = word_starts(text)
+    near_words = sorted((word_index(starts, a), word_index(starts, b - 1)) for a, b in near_spans)
+    firsts = [a for a, _ in near_words]
+    reach = list(itertools.accumulate((b for _, b in near_words), max))
+    kept = []
+    for v in found:
+        first, last = word_index(starts, v.start), word_index(starts, v.end - 1)
+        k = bisect.bisect_right(firsts, last + distance + 1)
+        if k and reach[k - 1] >= first - distance - 1:
+            kept.append(v)
+    return kept
 
 
 def _sentence_starts(scan: Scan) -> list[int]:
