@@ -99,8 +99,13 @@ class EngineError(Exception):
     """An engine cannot run: its package is missing or its cluster cannot be reached."""
 
 
-class BudgetExceeded(Exception):
-    """A document took longer than its time budget."""
+class BudgetExceeded(BaseException):
+    """A document took longer than its time budget.
+
+    A BaseException, like KeyboardInterrupt: it arrives at any bytecode, and the engine's
+    `except Exception` (a bug costs one finding) must not turn it into one check's ERROR and
+    go on with the next checks without a budget.
+    """
 
 
 @contextlib.contextmanager

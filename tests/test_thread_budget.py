@@ -8,9 +8,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from auditor.audit import BudgetExceeded, Limits, Source, audit_source, time_budget
 from auditor.checklist.compiled import load_checklist
-from auditor.models import PolicyResult
+from auditor.document.loader import load_document
+from auditor.engine import evaluate_document
+from auditor.models import Finding, PolicyResult
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,3 +84,25 @@ def test_a_slow_document_in_a_thread_is_an_error_finding(tmp_path: Path) -> None
     (result,) = _in_thread(lambda: audit_source(checklist, Source(path, "slow.md"), limits))
     assert isinstance(result, PolicyResult)
     assert result.error == "took longer than the 0.5 s budget (--timeout)"
+
+
+def test_a_budget_that_runs_out_inside_a_check_ends_the_document() -> None:
+    # The engine turns an exception inside a check into that check's ERROR finding and goes on;
+    # the timeout must not be one of them, or the next checks (and documents) run unbounded.
+    checklist = load_checklist(ROOT / "checklists" / "baseline.yaml")
+    document = load_document(min((ROOT / "policies").glob("*.md")), "p.md")
+    for where in ("main thread", "other thread"):
+        findings: list[Finding] = []
+
+        def evaluate_over_and_over(findings: list[Finding] = findings) -> None:
+            with time_budget(0.2):
+                for _ in range(1_000):  # a few seconds: far beyond the budget
+                    findings.extend(evaluate_document(checklist, document, "p.md").findings)
+
+        if where == "main thread":
+            with pytest.raises(BudgetExceeded):
+                evaluate_over_and_over()
+        else:
+            (outcome,) = _in_thread(evaluate_over_and_over)
+            assert isinstance(outcome, BudgetExceeded), where
+        assert findings and not [f for f in findings if "BudgetExceeded" in f.reason], where
