@@ -29,7 +29,10 @@ parts, e.g. "street+us".
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import re2
@@ -380,18 +383,39 @@ def _parts(text: str) -> list[_Part]:
     strong = list(parts)
     if not strong:
         return parts  # weak parts alone make no address
+    blocked = _blocked_by(strong)
     for (label, _, leads), matches in zip(_WEAK, _weak_matches(text, strong), strict=True):
         for m in matches:
             # A weak part must not run on past a strong one it overlaps ("NY 10030 United"),
             # and one inside a strong part adds nothing.
-            if not any(
-                p.start < m.end() and m.start() < p.end
-                for p in strong
-                if (p.end < m.end() or p.start <= m.start())
-            ):
+            if not blocked(m.start(), m.end()):
                 parts.append(_Part(m.start(), m.end(), label, False, leads))
     parts.sort(key=lambda p: (p.start, -p.end))
     return parts
+
+
+def _blocked_by(strong: list[_Part]) -> Callable[[int, int], bool]:
+    """Whether a weak match [a, b) overlaps a strong part p that starts at or before it
+    (p.start <= a) or ends inside it (p.end < b): for every weak match, without going through
+    every strong part (a text with thousands of addresses on one line had millions of pairs).
+
+    Those are the parts with p.start <= min(a, b - 1) and p.end > a, found from the largest end
+    among the parts that start early enough, and the parts with a < p.end < b, found among the
+    sorted ends.
+    """
+    by_start = sorted(strong, key=lambda p: p.start)
+    starts = [p.start for p in by_start]
+    reach = list(itertools.accumulate((p.end for p in by_start), max))
+    ends = sorted(p.end for p in strong)
+
+    def blocked(a: int, b: int) -> bool:
+        k = bisect.bisect_right(starts, min(a, b - 1))
+        if k and reach[k - 1] > a:
+            return True
+        i = bisect.bisect_right(ends, a)
+        return i < len(ends) and ends[i] < b
+
+    return blocked
 
 
 def find_postal(text: str) -> list[ValueMatch]:
