@@ -472,9 +472,24 @@ def _day_first(scan: Scan) -> bool:
 
 
 def _alone(text: str, values: list[ValueMatch]) -> bool:
-    rest = text
-    for v in sorted(values, key=lambda v: -v.start):
-        rest = rest[: v.start] + " " + rest[v.end :]
+    """Whether at most _LABEL_WORDS words are left once each value is cut out (a space stands
+    where it was)."""
+    ordered = sorted(values, key=lambda v: v.start)
+    if all(v.start < v.end for v in ordered) and all(
+        a.end <= b.start for a, b in itertools.pairwise(ordered)
+    ):
+        # Values apart from each other (the usual case): the pieces between them, in one pass
+        # (cutting them out one at a time copied the text once per value).
+        pieces, at = [], 0
+        for v in ordered:
+            pieces.append(text[at : v.start])
+            at = v.end
+        pieces.append(text[at:])
+        rest = " ".join(pieces)
+    else:  # overlapping values (a link's and its text's): cut one after the other, as ever
+        rest = text
+        for v in sorted(values, key=lambda v: -v.start):
+            rest = rest[: v.start] + " " + rest[v.end :]
     return len(re.findall(r"\w+", rest)) <= _LABEL_WORDS
 
 

@@ -1,13 +1,16 @@
 """Which values an extract rule keeps near its trigger words: one bisect per value gives what
-pairing every value with every trigger gave (`words_between` <= distance)."""
+pairing every value with every trigger gave (`words_between` <= distance); and whether a value
+stands alone, found in one pass as cutting each value out in turn found it."""
 
 from __future__ import annotations
+
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.extract.base import ValueMatch
-from auditor.rules.extract import _within
+from auditor.rules.extract import _LABEL_WORDS, _alone, _within
 from auditor.rules.near import word_index, word_starts, words_between
 
 
@@ -64,3 +67,27 @@ def test_a_sentence_of_thousands_of_dates_and_triggers() -> None:
     for distance in (0, 1, 3):
         assert _within(text, found, near, distance) == found
         assert _within(text, found, far, distance) == _plain(text, found, far, distance)
+
+
+def _plain_alone(text: str, values: list[ValueMatch]) -> bool:
+    rest = text
+    for v in sorted(values, key=lambda v: -v.start):
+        rest = rest[: v.start] + " " + rest[v.end :]
+    return len(re.findall(r"\w+", rest)) <= _LABEL_WORDS
+
+
+@st.composite
+def _alone_cases(draw: st.DrawFn) -> tuple[str, list[ValueMatch]]:
+    text = " ".join(draw(_WORDS))
+    values = []
+    for _ in range(draw(st.integers(0, 5))):
+        a = draw(st.integers(0, len(text)))
+        values.append(ValueMatch(a, draw(st.integers(a, len(text))), "v", "date"))
+    return text, values
+
+
+@settings(max_examples=500, deadline=None)
+@given(case=_alone_cases())
+def test_alone_as_cutting_each_value_out_in_turn(case: tuple[str, list[ValueMatch]]) -> None:
+    # Apart, overlapping, repeated (a link's value and its text's) and empty values alike.
+    assert _alone(*case) == _plain_alone(*case)
