@@ -10,7 +10,6 @@ checklist and every extractor prefilter, and on generated text.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_eval_fast_paths import _plain_candidate_sentences
 from test_scan import document_of, finditer_hits
 
 from auditor.checklist.compiled import Checklist, load_checklist
@@ -50,20 +50,6 @@ _SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Hea
 @cache
 def _checklist() -> Checklist:
     return load_checklist(ROOT / "checklists" / "baseline.yaml")
-
-
-def _plain_first_matches(document: Document, regex: Any) -> list[int]:
-    """Sentences in which a match of `finditer` starts, skipping those already filed."""
-    starts = [s.start for s in document.sentences]
-    found: list[int] = []
-    current_end = -1
-    for m in regex.finditer(document.text):
-        if m.start() <= current_end:
-            continue
-        i = bisect.bisect_right(starts, m.start()) - 1
-        found.append(i)
-        current_end = document.sentences[i].end
-    return found
 
 
 def _plain_byte_spans(raw: Any, data: bytes, relaxed: Any = None) -> Iterator[tuple[int, int]]:
@@ -140,7 +126,7 @@ def test_every_leaf_and_prefilter_on_real_documents(path: Path) -> None:
         assert plain.leaf_hits(leaf.key, leaf.regex, leaf.relaxed) == expected, leaf.source
         _same_byte_spans(leaf, scan._data)
     for pattern, _ in _PREFILTERS.values():
-        assert scan.sentences_matching(pattern) == _plain_first_matches(document, pattern)
+        assert scan.sentences_matching(pattern) == _plain_candidate_sentences(document, pattern)
 
 
 def test_the_real_documents_have_multi_byte_characters_in_some_sentences() -> None:
@@ -178,7 +164,9 @@ def test_generated_text(text: str) -> None:
         leaf = Leaf(key, source, source, compile_regex(source, []))
         expected = finditer_hits(document, leaf.regex)
         assert scan.leaf_hits(key, leaf.regex, leaf.relaxed, leaf.folded) == expected, source
-        assert scan.sentences_matching(leaf.regex) == _plain_first_matches(document, leaf.regex)
+        assert scan.sentences_matching(leaf.regex) == _plain_candidate_sentences(
+            document, leaf.regex
+        )
         _same_byte_spans(leaf, scan._data)
 
 
