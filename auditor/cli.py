@@ -354,13 +354,10 @@ def explain(policy: Path, check_id: str, checklist_path: Path) -> None:
         known = ", ".join(c.spec.id for c in checklist.checks)
         click.echo(f"auditor: no check '{check_id}' in {checklist_path}; checks: {known}", err=True)
         sys.exit(EXIT_USAGE)
-    if not policy.is_file():
-        problem = "is a folder; explain takes one policy file" if policy.is_dir() else ""
-        if not policy.exists():
-            problem = "no such file"
-        if problem:
-            click.echo(f"auditor: {policy}: {problem}", err=True)
-            sys.exit(EXIT_USAGE)
+    if not policy.exists() or policy.is_dir():
+        what = "is a folder; explain takes one policy file" if policy.is_dir() else "no such file"
+        click.echo(f"auditor: {policy}: {what}", err=True)
+        sys.exit(EXIT_USAGE)
     code = explain_check(checklist, check, policy, console())
     sys.exit(code)
 
