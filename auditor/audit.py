@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import datetime as dt
-import itertools
 import multiprocessing
 import os
 import platform
-import queue
-import signal
-import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from auditor import TOOL_NAME, __version__
+from auditor.budget import OutOfMemory, OutOfTime, document_budget
 from auditor.checklist.compiled import Checklist
 from auditor.document.loader import DocumentError, load_document
 from auditor.engine import error_findings, evaluate_document
@@ -73,6 +67,7 @@ class Limits:
 
     max_bytes: int = 64 * 1024 * 1024
     timeout: float = 60.0  # seconds; 0 disables
+    max_memory: int = 1024 * 1024 * 1024  # growth of resident memory, in bytes; 0 disables
 
 
 Encoded = tuple[bytes, list[str]]
@@ -99,129 +94,6 @@ class EngineError(Exception):
     """An engine cannot run: its package is missing or its cluster cannot be reached."""
 
 
-class BudgetExceeded(BaseException):
-    """A document took longer than its time budget.
-
-    A BaseException, like KeyboardInterrupt: it arrives at any bytecode, and the engine's
-    `except Exception` (a bug costs one finding) must not turn it into one check's ERROR and
-    go on with the next checks without a budget.
-    """
-
-
-@contextlib.contextmanager
-def time_budget(seconds: float) -> Iterator[None]:
-    """Raise BudgetExceeded in this thread after `seconds` (no budget when `seconds` <= 0).
-
-    In a main thread an interval timer's signal raises it; in any other thread (Dask runs tasks
-    in worker threads) a timer thread hands it to this one through the interpreter's
-    asynchronous-exception slot. Either way it arrives between two bytecodes, so it interrupts
-    pure-Python work; every regex here is RE2 or a vetted built-in pattern, so no single C call
-    runs long enough to matter.
-    """
-    if seconds <= 0:
-        yield
-    elif hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
-        with _signal_budget(seconds):
-            yield
-    else:
-        with _thread_budget(seconds):
-            yield
-
-
-@contextlib.contextmanager
-def _signal_budget(seconds: float) -> Iterator[None]:
-    def expire(signum: int, frame: object) -> None:
-        raise BudgetExceeded
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
-    """Raise `exc` in thread `thread_id` at its next bytecode; None withdraws a pending one."""
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(
-        ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc is not None else None
-    )
-
-
-class _Watchdog:
-    """One thread per process that raises BudgetExceeded in the threads whose time budget ran
-    out (a timer thread per document would cost ~150 us each to start).
-
-    The timeout can arrive in a document's thread at any bytecode, so that thread only takes
-    locks and queues implemented in C (no bytecode runs between acquiring and entering the
-    `with`, so no timeout can leave them held); the loop thread is never a target.
-    """
-
-    def __init__(self) -> None:
-        self.reset()
-
-    def reset(self) -> None:
-        """Start afresh (also in a forked child, which has no loop thread and may have copied
-        the lock while held)."""
-        self._lock = threading.Lock()
-        self._wake: queue.SimpleQueue[None] = queue.SimpleQueue()
-        self._armed: dict[int, tuple[float, int]] = {}  # token -> (deadline, thread id)
-        self._fired: set[int] = set()
-        self._tokens = itertools.count()
-        self._pid = 0  # the process whose thread runs the loop (a forked child has none)
-
-    def arm(self, seconds: float) -> int:
-        """Start a budget for the calling thread; the token to disarm it with."""
-        with self._lock:
-            if self._pid != os.getpid():
-                self._pid = os.getpid()
-                threading.Thread(target=self._loop, name="time-budget", daemon=True).start()
-            token = next(self._tokens)
-            self._armed[token] = (time.monotonic() + seconds, threading.get_ident())
-        self._wake.put(None)
-        return token
-
-    def disarm(self, token: int) -> None:
-        """End a budget. Under the lock, so nothing is raised after this returns: a timeout sent
-        but not yet raised in its thread is withdrawn."""
-        with self._lock:
-            _, thread_id = self._armed.pop(token)
-            if token in self._fired:
-                self._fired.discard(token)
-                _set_async_exc(thread_id, None)
-
-    def _loop(self) -> None:
-        while True:
-            with self._lock:
-                now = time.monotonic()
-                waiting: list[float] = []
-                for token, (deadline, thread_id) in self._armed.items():
-                    if token in self._fired:
-                        continue
-                    if deadline <= now:
-                        self._fired.add(token)
-                        _set_async_exc(thread_id, BudgetExceeded)
-                    else:
-                        waiting.append(deadline)
-            with contextlib.suppress(queue.Empty):
-                self._wake.get(timeout=min(waiting) - now if waiting else None)
-
-
-_WATCHDOG = _Watchdog()
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_WATCHDOG.reset)
-
-
-@contextlib.contextmanager
-def _thread_budget(seconds: float) -> Iterator[None]:
-    token = _WATCHDOG.arm(seconds)
-    try:
-        yield
-    finally:
-        _WATCHDOG.disarm(token)
-
-
 def _error_result(checklist: Checklist, source: Source, reason: str) -> PolicyResult:
     return PolicyResult(
         id=source.policy_id,
@@ -240,14 +112,20 @@ def audit_source(
     """Load and evaluate one file; an unreadable file gives ERROR findings, not an exception."""
     limits = limits or Limits()
     try:
-        with time_budget(limits.timeout):
+        with document_budget(limits.timeout, limits.max_memory):
             document = load_document(source.path, str(source.path), max_bytes=limits.max_bytes)
             return evaluate_document(checklist, document, source.policy_id)
     except DocumentError as exc:
         return _error_result(checklist, source, str(exc))
-    except BudgetExceeded:
+    except OutOfTime:
         return _error_result(
             checklist, source, f"took longer than the {limits.timeout:g} s budget (--timeout)"
+        )
+    except OutOfMemory:
+        return _error_result(
+            checklist,
+            source,
+            f"needed more than {limits.max_memory / 2**20:g} MB of memory (--max-memory)",
         )
     except (MemoryError, RecursionError) as exc:
         return _error_result(checklist, source, f"too complex to process ({type(exc).__name__})")

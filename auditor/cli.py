@@ -155,6 +155,14 @@ def cli() -> None:
     help="Seconds one policy may take; 0 for no limit. Over it is an ERROR.",
 )
 @click.option(
+    "--max-memory",
+    type=click.FloatRange(min=0),
+    default=1024.0,
+    show_default=True,
+    help="MB of memory one policy may take (growth of its process's resident memory); "
+    "0 for no limit. Over it is an ERROR.",
+)
+@click.option(
     "--engine",
     type=click.Choice(["local", "dask"]),
     default="local",
@@ -180,6 +188,7 @@ def audit(
     jobs: int | None,
     max_size: float,
     timeout: float,
+    max_memory: float,
     engine: str,
     scheduler: str | None,
 ) -> None:
@@ -199,7 +208,11 @@ def audit(
     command = " ".join(shlex.quote(a) for a in ["auditor", *sys.argv[1:]])
     show_progress = not quiet and len(sources) > 5 and console(stderr=True).is_terminal
     with _progress_bar(len(sources), show_progress) as advance:
-        limits = Limits(max_bytes=int(max_size * 1024 * 1024), timeout=timeout)
+        limits = Limits(
+            max_bytes=int(max_size * 1024 * 1024),
+            timeout=timeout,
+            max_memory=int(max_memory * 1024 * 1024),
+        )
         workers = jobs or os.cpu_count() or 1
         notices: list[str] = []  # errors and warnings, shown once the progress bar is gone
         try:

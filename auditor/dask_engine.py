@@ -9,9 +9,9 @@ started and stopped around the run.
 
 Dask is an optional extra: `pip install 'auditor[dask]'`.
 
-Limits: both per-document budgets apply (`--max-size`, `--timeout`); Dask runs tasks in worker
-threads, where the time budget is raised by a timer thread instead of a signal (see
-auditor.audit.time_budget).
+Limits: the per-document budgets apply (`--max-size`, `--timeout`, `--max-memory`); Dask runs
+tasks in worker threads, where the budgets are watched by a thread instead of a signal (see
+auditor.budget); the memory budget only while a worker runs one task at a time.
 """
 
 from __future__ import annotations

@@ -149,6 +149,21 @@ def test_the_time_budget_holds_in_dask_worker_threads(
     ]
 
 
+def test_the_memory_budget_holds_in_dask_worker_threads(
+    cluster: Any, checklist: Checklist, tmp_path: Path
+) -> None:
+    hog = tmp_path / "hog.md"
+    hog.write_bytes(b"A b. " * 200_000)  # 200,000 tiny sentences: about 180 MB of objects
+    sources = [*discover([ROOT / "policies"])[:2], Source(hog, "hog.md")]
+    engine = DaskEngine(cluster.scheduler_address)
+    run = run_audit(checklist, sources, engine=engine, limits=Limits(max_memory=40 * 2**20))
+    assert [p.error for p in run.policies] == [
+        "",
+        "",
+        "needed more than 40 MB of memory (--max-memory)",
+    ]
+
+
 def test_a_cluster_of_our_own_has_no_idle_worker_nor_the_workers_profiler() -> None:
     import dask.config
 

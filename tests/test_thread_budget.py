@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor.audit import BudgetExceeded, Limits, Source, audit_source, time_budget
+from auditor.audit import Limits, Source, audit_source
+from auditor.budget import BudgetExceeded, time_budget
 from auditor.checklist.compiled import load_checklist
 from auditor.document.loader import load_document
 from auditor.engine import evaluate_document
@@ -106,3 +107,35 @@ def test_a_budget_that_runs_out_inside_a_check_ends_the_document() -> None:
             (outcome,) = _in_thread(evaluate_over_and_over)
             assert isinstance(outcome, BudgetExceeded), where
         assert findings and not [f for f in findings if "BudgetExceeded" in f.reason], where
+
+
+class _SpinOnDelete:
+    """Spins for 60 ms when deleted: an exception raised meanwhile is printed and ignored."""
+
+    def __del__(self) -> None:
+        end = time.monotonic() + 0.06
+        while time.monotonic() < end:
+            pass
+
+
+def _run_past_a_budget_first_spent_in_a_del() -> float:
+    """Seconds a 30 ms budget took to end a block whose first 60 ms are spent in a __del__
+    (so the first exception is ignored) and the rest in plain Python, for 2 s at most."""
+    start = time.monotonic()
+    try:
+        with time_budget(0.03):
+            _SpinOnDelete()  # deleted at once
+            while time.monotonic() - start < 2:
+                pass
+    except BudgetExceeded:
+        return time.monotonic() - start
+    raise AssertionError("the budget never ended the block")
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_exception_ignored_in_a_del_is_sent_again() -> None:
+    # Dask's garbage-collector callback swallowed a memory budget's exception this way, and the
+    # document ran on without any budget.
+    assert _run_past_a_budget_first_spent_in_a_del() < 1  # main thread: signal
+    (outcome,) = _in_thread(_run_past_a_budget_first_spent_in_a_del)  # watchdog thread
+    assert isinstance(outcome, float) and outcome < 1, outcome

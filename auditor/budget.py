@@ -1,0 +1,235 @@
+"""Per-document budgets of time and memory: going over one ends the document, wherever it is.
+
+A document that takes too long, or makes its process's resident memory grow too much, is
+interrupted between two bytecodes and becomes an ERROR result (see `auditor.audit`); the rest
+of the run goes on. In a process's main thread an interval timer's signal does the checking;
+in any other thread (Dask runs tasks in worker threads) one watchdog thread per process does,
+and hands the exception to the document's thread through the interpreter's
+asynchronous-exception slot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import itertools
+import math
+import os
+import queue
+import signal
+import threading
+import time
+from collections.abc import Iterator
+
+# Seconds between two looks at the memory budget. A document can go over it by what it
+# allocates in that time; a look costs about 2 us, so even a pathological document that runs
+# for a minute spends 3 ms on them (and a typical one, done in 4 ms, none).
+TICK = 0.05
+
+
+class BudgetExceeded(BaseException):
+    """A document went over one of its budgets.
+
+    A BaseException, like KeyboardInterrupt: it arrives at any bytecode, and the engine's
+    `except Exception` (a bug costs one finding) must not turn it into one check's ERROR and
+    go on with the next checks without a budget.
+    """
+
+
+class OutOfTime(BudgetExceeded):
+    """A document took longer than its time budget."""
+
+
+class OutOfMemory(BudgetExceeded):
+    """A document made its process's resident memory grow by more than its memory budget."""
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_statm: tuple[int, int] = (0, -1)  # (pid, that process's descriptor of /proc/self/statm)
+
+
+def resident_memory() -> int | None:
+    """This process's resident memory in bytes; None where the system does not say (no /proc).
+
+    The file stays open: a `pread` of it costs about 1 us, opening it again 8 us. A forked
+    child inherits its parent's descriptor, which names the parent, so it opens its own.
+    """
+    global _statm
+    pid, fd = _statm
+    if pid != os.getpid():
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        try:
+            fd = os.open("/proc/self/statm", os.O_RDONLY)
+        except OSError:
+            fd = -1
+        _statm = (os.getpid(), fd)
+    if fd < 0:
+        return None
+    try:
+        return int(os.pread(fd, 128, 0).split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+@contextlib.contextmanager
+def document_budget(seconds: float, memory: int = 0) -> Iterator[None]:
+    """Raise OutOfTime in this thread after `seconds`, or OutOfMemory once the process's
+    resident memory has grown by more than `memory` bytes since the block began (looked at
+    every TICK seconds). A budget <= 0 is no budget; so is memory where it cannot be read.
+
+    The exception arrives between two bytecodes, so it interrupts pure-Python work; every
+    regex here is RE2 or a vetted built-in pattern, so no single C call runs long enough to
+    matter.
+    """
+    limit = None
+    if memory > 0:
+        base = resident_memory()
+        limit = base + memory if base is not None else None
+    if seconds <= 0 and limit is None:
+        yield
+    elif hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        with _signal_budget(seconds, limit):
+            yield
+    else:
+        with _thread_budget(seconds, limit):
+            yield
+
+
+def time_budget(seconds: float) -> contextlib.AbstractContextManager[None]:
+    """`document_budget` with a time budget only."""
+    return document_budget(seconds)
+
+
+def _next_look(remaining: float, limit: int | None) -> float:
+    """Seconds until the timer should look again (never 0, which would stop it)."""
+    return max(min(remaining, TICK) if limit is not None else remaining, 1e-4)
+
+
+@contextlib.contextmanager
+def _signal_budget(seconds: float, limit: int | None) -> Iterator[None]:
+    deadline = time.monotonic() + seconds if seconds > 0 else math.inf
+
+    def look(signum: int, frame: object) -> None:
+        now = time.monotonic()
+        over: type[BudgetExceeded] | None = None
+        if now >= deadline:
+            over = OutOfTime
+        elif limit is not None and (resident_memory() or 0) > limit:
+            over = OutOfMemory
+        if over is None:
+            signal.setitimer(signal.ITIMER_REAL, _next_look(deadline - now, limit))
+            return
+        # Raised while a __del__ or a garbage-collector callback runs, the exception is
+        # printed and ignored, and the document would run on with no budget: look again
+        # soon, until the block ends.
+        signal.setitimer(signal.ITIMER_REAL, TICK)
+        raise over
+
+    previous = signal.signal(signal.SIGALRM, look)
+    signal.setitimer(signal.ITIMER_REAL, _next_look(seconds if seconds > 0 else TICK, limit))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
+    """Raise `exc` in thread `thread_id` at its next bytecode; None withdraws a pending one."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc is not None else None
+    )
+
+
+class _Watchdog:
+    """One thread per process that raises OutOfTime or OutOfMemory in the threads whose budget
+    ran out (a timer thread per document would cost ~150 us each to start).
+
+    The exception can arrive in a document's thread at any bytecode, so that thread only
+    takes locks and queues implemented in C (no bytecode runs between acquiring and entering
+    the `with`, so none can leave them held); the loop thread is never a target.
+
+    Resident memory belongs to the process, not to a thread: the memory budget is enforced
+    while one document at a time runs in the process (as in a Dask worker with one thread,
+    as our own local cluster has). With several at once, growth cannot be laid at one
+    document's door, and memory is left to the cluster's own worker limits.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Start afresh (also in a forked child, which has no loop thread and may have copied
+        the lock while held)."""
+        self._lock = threading.Lock()
+        self._wake: queue.SimpleQueue[None] = queue.SimpleQueue()
+        # token -> (deadline, memory limit or None, thread id)
+        self._armed: dict[int, tuple[float, int | None, int]] = {}
+        self._fired: dict[int, float] = {}  # token -> when its exception was last sent
+        self._tokens = itertools.count()
+        self._pid = 0  # the process whose thread runs the loop (a forked child has none)
+
+    def arm(self, seconds: float, limit: int | None) -> int:
+        """Start a budget for the calling thread; the token to disarm it with."""
+        with self._lock:
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                threading.Thread(target=self._loop, name="budget", daemon=True).start()
+            token = next(self._tokens)
+            deadline = time.monotonic() + seconds if seconds > 0 else math.inf
+            self._armed[token] = (deadline, limit, threading.get_ident())
+        self._wake.put(None)
+        return token
+
+    def disarm(self, token: int) -> None:
+        """End a budget. Under the lock, so nothing is raised after this returns: an exception
+        sent but not yet raised in its thread is withdrawn."""
+        with self._lock:
+            _, _, thread_id = self._armed.pop(token)
+            if self._fired.pop(token, None) is not None:
+                _set_async_exc(thread_id, None)
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                alone = len(self._armed) == 1
+                waiting: list[float] = []
+                for token, (deadline, limit, thread_id) in self._armed.items():
+                    over: type[BudgetExceeded] | None = None
+                    fired = self._fired.get(token)
+                    if fired is not None:
+                        # Still armed: raised inside a __del__ or a garbage-collector callback
+                        # (Dask has one), the exception was ignored; send it again.
+                        if now - fired >= TICK:
+                            over = OutOfTime if deadline <= now else OutOfMemory
+                    elif deadline <= now:
+                        over = OutOfTime
+                    elif limit is not None and alone and (resident_memory() or 0) > limit:
+                        over = OutOfMemory
+                    if over is not None:
+                        self._fired[token] = now
+                        _set_async_exc(thread_id, over)
+                        fired = now
+                    if fired is not None:
+                        waiting.append(fired + TICK)
+                    else:
+                        waiting.append(deadline if limit is None else min(deadline, now + TICK))
+            with contextlib.suppress(queue.Empty):
+                self._wake.get(timeout=min(waiting) - now if waiting else None)
+
+
+_WATCHDOG = _Watchdog()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_WATCHDOG.reset)
+
+
+@contextlib.contextmanager
+def _thread_budget(seconds: float, limit: int | None) -> Iterator[None]:
+    token = _WATCHDOG.arm(seconds, limit)
+    try:
+        yield
+    finally:
+        _WATCHDOG.disarm(token)
