@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import itertools
 import math
 import os
 import queue
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from types import FrameType
 
 # Seconds between two looks at the memory budget. A document can go over it by what it
 # allocates in that time; a look costs about 2 us, so even a pathological document that runs
@@ -102,6 +105,24 @@ def time_budget(seconds: float) -> contextlib.AbstractContextManager[None]:
     return document_budget(seconds)
 
 
+def _in_finalizer(frame: FrameType | None) -> bool:
+    """Whether `frame` is (or is called from) a `__del__` or a garbage-collector callback.
+
+    An exception raised there is printed ("Exception ignored in ...") and dropped, and the
+    document runs on; Dask's workers have such a callback, and so has a process where
+    Hypothesis ran. A budget that runs out there waits a millisecond instead.
+    """
+    callbacks = {
+        getattr(getattr(callback, "__func__", callback), "__code__", None)
+        for callback in gc.callbacks
+    }
+    while frame is not None:
+        if frame.f_code.co_name == "__del__" or frame.f_code in callbacks:
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _next_look(remaining: float, limit: int | None) -> float:
     """Seconds until the timer should look again (never 0, which would stop it)."""
     return max(min(remaining, TICK) if limit is not None else remaining, 1e-4)
@@ -120,12 +141,13 @@ def _signal_budget(seconds: float, limit: int | None) -> Iterator[None]:
             over = OutOfMemory
         if over is None:
             signal.setitimer(signal.ITIMER_REAL, _next_look(deadline - now, limit))
-            return
-        # Raised while a __del__ or a garbage-collector callback runs, the exception is
-        # printed and ignored, and the document would run on with no budget: look again
-        # soon, until the block ends.
-        signal.setitimer(signal.ITIMER_REAL, TICK)
-        raise over
+        elif _in_finalizer(frame if isinstance(frame, FrameType) else None):
+            signal.setitimer(signal.ITIMER_REAL, 0.001)
+        else:
+            # Should it still be dropped (a finalizer that starts before it is raised), the
+            # timer looks again.
+            signal.setitimer(signal.ITIMER_REAL, TICK)
+            raise over
 
     previous = signal.signal(signal.SIGALRM, look)
     signal.setitimer(signal.ITIMER_REAL, _next_look(seconds if seconds > 0 else TICK, limit))
@@ -201,14 +223,17 @@ class _Watchdog:
                     over: type[BudgetExceeded] | None = None
                     fired = self._fired.get(token)
                     if fired is not None:
-                        # Still armed: raised inside a __del__ or a garbage-collector callback
-                        # (Dask has one), the exception was ignored; send it again.
+                        # Still armed: the exception was dropped (the thread entered a
+                        # finalizer between the look and the raise); send it again.
                         if now - fired >= TICK:
                             over = OutOfTime if deadline <= now else OutOfMemory
                     elif deadline <= now:
                         over = OutOfTime
                     elif limit is not None and alone and (resident_memory() or 0) > limit:
                         over = OutOfMemory
+                    if over is not None and _in_finalizer(sys._current_frames().get(thread_id)):
+                        waiting.append(now + 0.001)
+                        continue
                     if over is not None:
                         self._fired[token] = now
                         _set_async_exc(thread_id, over)
