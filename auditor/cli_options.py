@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from importlib import resources
 from pathlib import Path
 
 import click
@@ -12,12 +13,23 @@ from auditor.checklist.loader import ChecklistError
 
 DEFAULT_CHECKLIST = Path("checklists/baseline.yaml")
 
+
+def default_checklist() -> Path:
+    """`checklists/baseline.yaml` in the current folder (a checkout of the project, or a
+    reviewer's own), or else the baseline installed with the package (the same file:
+    `auditor/data/baseline.yaml` links to it), so that `auditor audit` works anywhere."""
+    if DEFAULT_CHECKLIST.exists():
+        return DEFAULT_CHECKLIST
+    shipped = resources.files("auditor") / "data" / "baseline.yaml"
+    return Path(str(shipped)) if shipped.is_file() else DEFAULT_CHECKLIST
+
+
 checklist_option = click.option(
     "--checklist",
     "checklist_path",
     type=click.Path(path_type=Path),
-    default=DEFAULT_CHECKLIST,
-    show_default=True,
+    default=default_checklist,
+    show_default=f"{DEFAULT_CHECKLIST}, else the baseline installed with auditor",
     help="Checklist file (YAML or JSON).",
 )
 """The --checklist option of every command that reads a checklist."""
