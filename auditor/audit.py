@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from auditor import TOOL_NAME, __version__
-from auditor.budget import OutOfMemory, OutOfTime, document_budget
+from auditor.budget import OutOfMemory, OutOfTime, within_budget
 from auditor.checklist.compiled import Checklist
 from auditor.document.loader import DocumentError, load_document
 from auditor.engine import error_findings, evaluate_document
@@ -106,15 +106,22 @@ def _error_result(checklist: Checklist, source: Source, reason: str) -> PolicyRe
     )
 
 
+def _load_and_evaluate(checklist: Checklist, source: Source, limits: Limits) -> PolicyResult:
+    document = load_document(source.path, str(source.path), max_bytes=limits.max_bytes)
+    return evaluate_document(checklist, document, source.policy_id)
+
+
 def audit_source(
     checklist: Checklist, source: Source, limits: Limits | None = None
 ) -> PolicyResult:
     """Load and evaluate one file; an unreadable file gives ERROR findings, not an exception."""
     limits = limits or Limits()
     try:
-        with document_budget(limits.timeout, limits.max_memory):
-            document = load_document(source.path, str(source.path), max_bytes=limits.max_bytes)
-            return evaluate_document(checklist, document, source.policy_id)
+        return within_budget(
+            lambda: _load_and_evaluate(checklist, source, limits),
+            limits.timeout,
+            limits.max_memory,
+        )
     except DocumentError as exc:
         return _error_result(checklist, source, str(exc))
     except OutOfTime:

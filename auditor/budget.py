@@ -21,8 +21,11 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from types import FrameType
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # Seconds between two looks at the memory budget. A document can go over it by what it
 # allocates in that time; a look costs about 2 us, so even a pathological document that runs
@@ -76,51 +79,58 @@ def resident_memory() -> int | None:
         return None
 
 
-@contextlib.contextmanager
-def document_budget(seconds: float, memory: int = 0) -> Iterator[None]:
-    """Raise OutOfTime in this thread after `seconds`, or OutOfMemory once the process's
-    resident memory has grown by more than `memory` bytes since the block began (looked at
-    every TICK seconds). A budget <= 0 is no budget; so is memory where it cannot be read.
+def within_budget(work: Callable[[], T], seconds: float, memory: int = 0) -> T:
+    """`work()`, ended by OutOfTime after `seconds`, or by OutOfMemory once the process's
+    resident memory has grown by more than `memory` bytes since it began (looked at every
+    TICK seconds). A budget <= 0 is no budget; so is memory where it cannot be read.
 
     The exception arrives between two bytecodes, so it interrupts pure-Python work; every
     regex here is RE2 or a vetted built-in pattern, so no single C call runs long enough to
-    matter.
+    matter. It is only ever raised while `work` runs (see `_where`), never in the code that
+    sets the budget up or takes it down, nor once `work` has returned.
     """
     limit = None
     if memory > 0:
         base = resident_memory()
         limit = base + memory if base is not None else None
     if seconds <= 0 and limit is None:
-        yield
-    elif hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
-        with _signal_budget(seconds, limit):
-            yield
-    else:
-        with _thread_budget(seconds, limit):
-            yield
+        return work()
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        return _signal_budget(work, seconds, limit)
+    return _thread_budget(work, seconds, limit)
 
 
-def time_budget(seconds: float) -> contextlib.AbstractContextManager[None]:
-    """`document_budget` with a time budget only."""
-    return document_budget(seconds)
+def _body(work: Callable[[], T]) -> T:
+    """Runs the budgeted work: its frame on a thread's stack is what says that the work is
+    under way there (see `_where`)."""
+    return work()
 
 
-def _in_finalizer(frame: FrameType | None) -> bool:
-    """Whether `frame` is (or is called from) a `__del__` or a garbage-collector callback.
+_BODY = _body.__code__
 
-    An exception raised there is printed ("Exception ignored in ...") and dropped, and the
-    document runs on; Dask's workers have such a callback, and so has a process where
-    Hypothesis ran. A budget that runs out there waits a millisecond instead.
+
+def _where(frame: FrameType | None) -> str:
+    """Where a thread stopped at `frame` is: "body" (in the budgeted work), "finalizer" (in a
+    `__del__` or a garbage-collector callback run from it), or "outside" (the work has not
+    begun or has ended).
+
+    An exception raised in a finalizer is printed ("Exception ignored in ...") and dropped,
+    and the work runs on: Dask's workers have such a callback, and so has a process where
+    Hypothesis ran. One raised outside the work would strike whatever runs next.
     """
     callbacks = {
         getattr(getattr(callback, "__func__", callback), "__code__", None)
         for callback in gc.callbacks
     }
+    in_finalizer = False
     while frame is not None:
-        if frame.f_code.co_name == "__del__" or frame.f_code in callbacks:
-            return True
+        code = frame.f_code
+        if code is _BODY:
+            return "finalizer" if in_finalizer else "body"
+        if code.co_name == "__del__" or code in callbacks:
+            in_finalizer = True
         frame = frame.f_back
-    return False
+    return "outside"
 
 
 def _next_look(remaining: float, limit: int | None) -> float:
@@ -128,11 +138,16 @@ def _next_look(remaining: float, limit: int | None) -> float:
     return max(min(remaining, TICK) if limit is not None else remaining, 1e-4)
 
 
-@contextlib.contextmanager
-def _signal_budget(seconds: float, limit: int | None) -> Iterator[None]:
+def _signal_budget(work: Callable[[], T], seconds: float, limit: int | None) -> T:
     deadline = time.monotonic() + seconds if seconds > 0 else math.inf
 
-    def look(signum: int, frame: object) -> None:
+    def look(signum: int, frame: FrameType | None) -> None:
+        where = _where(frame)
+        if where == "outside":
+            # A signal of the timer's last round, handled as the budget is taken down (inside
+            # `signal.signal`, which runs pending handlers): arming the timer again here left
+            # it to go off under the default action, which ends the process.
+            return
         now = time.monotonic()
         over: type[BudgetExceeded] | None = None
         if now >= deadline:
@@ -141,7 +156,7 @@ def _signal_budget(seconds: float, limit: int | None) -> Iterator[None]:
             over = OutOfMemory
         if over is None:
             signal.setitimer(signal.ITIMER_REAL, _next_look(deadline - now, limit))
-        elif _in_finalizer(frame if isinstance(frame, FrameType) else None):
+        elif where == "finalizer":
             signal.setitimer(signal.ITIMER_REAL, 0.001)
         else:
             # Should it still be dropped (a finalizer that starts before it is raised), the
@@ -150,12 +165,18 @@ def _signal_budget(seconds: float, limit: int | None) -> Iterator[None]:
             raise over
 
     previous = signal.signal(signal.SIGALRM, look)
-    signal.setitimer(signal.ITIMER_REAL, _next_look(seconds if seconds > 0 else TICK, limit))
     try:
-        yield
+        signal.setitimer(signal.ITIMER_REAL, _next_look(seconds if seconds > 0 else TICK, limit))
+        return _body(work)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        # Not back to the default action, which ends the process: a signal of the timer's last
+        # round can still be on its way (valgrind, for one, delivers it after this point).
+        signal.signal(signal.SIGALRM, _late_signal if previous == signal.SIG_DFL else previous)
+
+
+def _late_signal(signum: int, frame: FrameType | None) -> None:
+    """What a SIGALRM does between budgets: nothing."""
 
 
 def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
@@ -199,9 +220,15 @@ class _Watchdog:
             if self._pid != os.getpid():
                 self._pid = os.getpid()
                 threading.Thread(target=self._loop, name="budget", daemon=True).start()
+            thread_id = threading.get_ident()
+            # A budget is never nested in another: one this thread still holds was left by an
+            # exception that struck as its work ended, before `disarm` ran.
+            for stale in [t for t, (_, _, tid) in self._armed.items() if tid == thread_id]:
+                del self._armed[stale]
+                self._fired.pop(stale, None)
             token = next(self._tokens)
             deadline = time.monotonic() + seconds if seconds > 0 else math.inf
-            self._armed[token] = (deadline, limit, threading.get_ident())
+            self._armed[token] = (deadline, limit, thread_id)
         self._wake.put(None)
         return token
 
@@ -231,10 +258,14 @@ class _Watchdog:
                         over = OutOfTime
                     elif limit is not None and alone and (resident_memory() or 0) > limit:
                         over = OutOfMemory
-                    if over is not None and _in_finalizer(sys._current_frames().get(thread_id)):
-                        waiting.append(now + 0.001)
-                        continue
                     if over is not None:
+                        where = _where(sys._current_frames().get(thread_id))
+                        if where == "finalizer":
+                            waiting.append(now + 0.001)
+                            continue
+                        if where == "outside":  # the work has ended (or not yet begun)
+                            waiting.append(now + TICK)
+                            continue
                         self._fired[token] = now
                         _set_async_exc(thread_id, over)
                         fired = now
@@ -251,10 +282,9 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_WATCHDOG.reset)
 
 
-@contextlib.contextmanager
-def _thread_budget(seconds: float, limit: int | None) -> Iterator[None]:
+def _thread_budget(work: Callable[[], T], seconds: float, limit: int | None) -> T:
     token = _WATCHDOG.arm(seconds, limit)
     try:
-        yield
+        return _body(work)
     finally:
         _WATCHDOG.disarm(token)

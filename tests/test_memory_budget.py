@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from auditor.audit import Limits, Source, audit_source
-from auditor.budget import OutOfMemory, document_budget, resident_memory
+from auditor.budget import OutOfMemory, resident_memory, within_budget
 from auditor.checklist.compiled import load_checklist
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,13 +91,16 @@ def test_the_budget_holds_in_another_thread(tmp_path: Path) -> None:
 def test_growth_is_counted_from_where_the_document_began() -> None:
     """Memory the process held before the block does not count against the block."""
     held = bytearray(b"x" * (80 * MB))
-    with document_budget(0, 40 * MB):
-        small = [str(i) for i in range(100_000)]  # a few MB
+    small = within_budget(lambda: [str(i) for i in range(100_000)], 0, 40 * MB)  # a few MB
     assert len(small) == 100_000 and held[0] == ord("x")
-    with pytest.raises(OutOfMemory), document_budget(0, 40 * MB):
+
+    def grow() -> None:
         grown = []
         while True:  # grows about 1 MB per step until the budget ends it
             grown.append(bytearray(b"x" * MB))
+
+    with pytest.raises(OutOfMemory):
+        within_budget(grow, 0, 40 * MB)
 
 
 def _findings(out: Path) -> list[list[str]]:
