@@ -29,7 +29,7 @@ SUITES = {
     "tests/checklist/test_errors.py": "checklist mistakes",
     "tests/hostile/test_deep_nesting.py": "files nested 100,000 deep (checklist, labels, reviews)",
     "tests/test_memory_budget.py": "memory budget (main thread, threads, worker processes)",
-    "tests/test_thread_budget.py": "time budget in threads and inside a __del__",
+    "tests/test_thread_budget.py": "budgets in threads, in a __del__, after the work",
     "tests/document/test_html.py": "HTML parser (malformed, nested, hostile markup)",
     "tests/document/test_encoding.py": "encodings and binary files",
 }
