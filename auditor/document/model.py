@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import NamedTuple
 
 from auditor.document.blocks import Block, BlockKind, Link
 from auditor.document.segment import split_sentences
@@ -17,11 +18,16 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 
 
-@dataclass(frozen=True)
-class Sentence:
-    """One sentence of visible policy text and where it stands in the source."""
+class Sentence(NamedTuple):
+    """One sentence of visible policy text and where it stands in the source.
 
-    index: int
+    A named tuple, not a dataclass: built in one call (`build_sentences` makes one for every
+    sentence of every document) and about 140 bytes, against 450 for a dataclass instance and
+    its dict; a policy of a million short sentences is 22 % smaller for it.
+    """
+
+    # The field hides tuple.index(), which nothing here calls on a sentence.
+    index: int  # type: ignore[assignment]
     text: str
     start: int  # offset of the sentence in Document.text
     src_start: int  # offset of its first character in Document.source
@@ -112,22 +118,8 @@ class LineMap:
         return bisect.bisect_right(self.starts, offset)
 
 
-_new_object = object.__new__
-# The setter of `Sentence.__dict__` (a dataclass without slots has one).
-_set_dict = Sentence.__dict__["__dict__"].__set__
-
-
-def _new_sentence(fields: dict[str, object]) -> Sentence:
-    """A Sentence from its fields in declaration order, without the frozen dataclass __init__;
-    `fields` becomes the instance dict, so the caller hands over a dict of its own.
-
-    That __init__ sets each of the ten fields through `object.__setattr__`. Handing the
-    instance a finished dict builds the same object (same field order, still frozen); copying
-    it in with `__dict__.update` made `build_sentences` take 4 % more instructions.
-    """
-    sentence: Sentence = _new_object(Sentence)
-    _set_dict(sentence, fields)
-    return sentence
+# `Sentence(...)` is a Python-level __new__ that calls this with the fields as a tuple.
+_new_tuple = tuple.__new__
 
 
 def build_sentences(
@@ -216,19 +208,9 @@ def build_sentences(
                         if link.start < end and link.end > start
                     ]
                 )
-            sentence = _new_sentence(
-                {
-                    "index": index,
-                    "text": text,
-                    "start": cursor,
-                    "src_start": src_start,
-                    "src_end": src_end,
-                    "line": line,
-                    "section": section,
-                    "block": block_index,
-                    "kind": kind,
-                    "links": links,
-                }
+            sentence = _new_tuple(
+                Sentence,
+                (index, text, cursor, src_start, src_end, line, section, block_index, kind, links),
             )
             add_sentence(sentence)
             add_part(text)

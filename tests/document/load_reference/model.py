@@ -15,15 +15,8 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]
 
 
 def _new_sentence(fields: dict[str, object]) -> Sentence:
-    """A Sentence from its fields in declaration order, without the frozen dataclass __init__.
-
-    That __init__ sets each of the ten fields through `object.__setattr__`; filling the instance
-    dict at once builds the same object (same field order, still frozen) in a third of the time,
-    which is a tenth of `build_sentences`.
-    """
-    sentence: Sentence = object.__new__(Sentence)
-    sentence.__dict__.update(fields)
-    return sentence
+    """A Sentence from its fields, by its constructor (the reference takes the plain way)."""
+    return Sentence(**fields)  # type: ignore[arg-type]
 
 
 def build_sentences(
