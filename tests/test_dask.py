@@ -153,7 +153,7 @@ def test_the_memory_budget_holds_in_dask_worker_threads(
     cluster: Any, checklist: Checklist, tmp_path: Path
 ) -> None:
     hog = tmp_path / "hog.md"
-    hog.write_bytes(b"A b. " * 200_000)  # 200,000 tiny sentences: about 180 MB of objects
+    hog.write_bytes(b"A b. " * 400_000)  # 400,000 tiny sentences: about 280 MB of objects
     sources = [*discover([ROOT / "policies"])[:2], Source(hog, "hog.md")]
     engine = DaskEngine(cluster.scheduler_address)
     run = run_audit(checklist, sources, engine=engine, limits=Limits(max_memory=40 * 2**20))
