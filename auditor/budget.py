@@ -172,7 +172,9 @@ def _signal_budget(work: Callable[[], T], seconds: float, limit: int | None) -> 
         signal.setitimer(signal.ITIMER_REAL, 0)
         # Not back to the default action, which ends the process: a signal of the timer's last
         # round can still be on its way (valgrind, for one, delivers it after this point).
-        signal.signal(signal.SIGALRM, _late_signal if previous == signal.SIG_DFL else previous)
+        # (None: a handler not set from Python, which cannot be put back.)
+        keep = previous not in (signal.SIG_DFL, None)
+        signal.signal(signal.SIGALRM, previous if keep else _late_signal)
 
 
 def _late_signal(signum: int, frame: FrameType | None) -> None:
