@@ -98,7 +98,7 @@ class Scan:
         # Looked for in the text, not its bytes: in a text of one-byte characters (ASCII or
         # Latin-1) `in` answers without reading it.
         long_s, kelvin = _ASCII_FOLD_CHARS
-        self._can_fold = long_s not in document.text and kelvin not in document.text
+        self.can_fold = long_s not in document.text and kelvin not in document.text
         if leaves is not None:
             self.present = leaves.present(self._data)
 
@@ -115,7 +115,7 @@ class Scan:
         found = {}
         if self.present is None or key in self.present:
             data = self._data
-            if folded is not None and self._can_fold:
+            if folded is not None and self.can_fold:
                 if self._lowered is None:
                     self._lowered = data.lower()
                 data = self._lowered

@@ -179,7 +179,7 @@ def test_fold_check(text: str) -> None:
     for doc in (document, Document("x.md", "md", text, [], [], text)):
         scan = Scan(doc)
         data = doc.text.encode("utf-8")
-        assert scan._can_fold == (b"\xc5\xbf" not in data and b"\xe2\x84\xaa" not in data)
+        assert scan.can_fold == (b"\xc5\xbf" not in data and b"\xe2\x84\xaa" not in data)
 
 
 def _plain_pattern(pattern: Pattern, scan: Scan, allowed: set[int] | None) -> list[Hit | Candidate]:
