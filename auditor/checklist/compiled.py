@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from auditor.checklist.loader import ChecklistError, Positions, format_path, load_checklist_data
+from pydantic import ValidationError
+
+from auditor.checklist import cache
+from auditor.checklist.loader import (
+    ChecklistError,
+    Positions,
+    format_path,
+    load_checklist_data,
+    read_checklist,
+)
 from auditor.checklist.model import ChecklistSpec, CheckSpec, RuleSpec, ValueSpec
 from auditor.rules import compile_rule
 from auditor.rules.base import Primitive, RuleCompileError
@@ -261,5 +271,17 @@ def compile_checklist(
 def load_checklist(path: Path | str) -> Checklist:
     """Load, validate and compile a checklist file; raises ChecklistError with one-line problems."""
     p = Path(path)
-    spec, positions, sha = load_checklist_data(p)
-    return compile_checklist(spec, positions, str(p), sha)
+    raw = read_checklist(p)
+    sha = hashlib.sha256(raw).hexdigest()
+    data = cache.recall(raw)
+    if data is not None:
+        # Accepted before, byte for byte, by the same loader and schema (see cache.py). Any
+        # problem from here on is reported by the full path below, with its line and column.
+        try:
+            return compile_checklist(ChecklistSpec.model_validate(data), Positions(), str(p), sha)
+        except (ValidationError, ChecklistError):
+            pass
+    spec, positions, data = load_checklist_data(p, raw)
+    checklist = compile_checklist(spec, positions, str(p), sha)
+    cache.remember(raw, data)
+    return checklist

@@ -6,20 +6,23 @@ before any document is read.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-import yaml
 from pydantic import ValidationError
 
 from auditor.checklist.model import ChecklistSpec
+
+if TYPE_CHECKING:
+    # Imported where they are used: a checklist remembered by `auditor.checklist.cache` is
+    # neither parsed nor checked against the schema, and the two imports are 40-60 ms.
+    import jsonschema
+    import yaml
 
 PathKey = tuple[str | int, ...]
 
@@ -81,6 +84,8 @@ expanded; the baseline holds a few hundred."""
 
 def parse_with_positions(text: str, where: str) -> tuple[Any, Positions]:
     """Parse YAML (or JSON, a subset) keeping positions; duplicate keys are errors."""
+    import yaml
+
     positions = Positions()
     loader = yaml.SafeLoader(text)
     try:
@@ -190,13 +195,20 @@ def _schema_message(error: jsonschema.ValidationError) -> tuple[PathKey, bool, s
     return path, False, error.message
 
 
-def load_checklist_data(path: Path) -> tuple[ChecklistSpec, Positions, str]:
-    """Read, validate and model a checklist file; returns (spec, positions, sha256)."""
-    where = str(path)
+def read_checklist(path: Path) -> bytes:
+    """The bytes of a checklist file, or a ChecklistError saying why they cannot be read."""
     try:
-        raw_bytes = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
-        raise ChecklistError([f"{where}: cannot read checklist: {exc.strerror or exc}"]) from None
+        raise ChecklistError([f"{path}: cannot read checklist: {exc.strerror or exc}"]) from None
+
+
+def load_checklist_data(path: Path, raw_bytes: bytes) -> tuple[ChecklistSpec, Positions, Any]:
+    """Parse, validate and model the bytes of a checklist file read from `path`; returns
+    (spec, positions, the parsed data the spec was made from)."""
+    import jsonschema
+
+    where = str(path)
     try:
         text = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -229,4 +241,4 @@ def load_checklist_data(path: Path) -> tuple[ChecklistSpec, Positions, str]:
             line, col = positions.of(loc)
             lines.append(f"{where}:{line}:{col}: {format_path(loc)}: {err['msg']}")
         raise ChecklistError(lines) from None
-    return spec, positions, hashlib.sha256(raw_bytes).hexdigest()
+    return spec, positions, data
