@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
-import os
 import resource
 import shutil
 import statistics
@@ -27,7 +26,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.run import ROOT, WORK, corpus_for, machine, precompile, publish
+from bench.run import (
+    ROOT,
+    WORK,
+    audit_env,
+    corpus_for,
+    machine,
+    precompile,
+    publish,
+    warm_checklist,
+)
 
 _AB = WORK / "ab"
 
@@ -81,7 +89,7 @@ def audit_once(code: Path, paths: list[Path], jobs: int, out: Path) -> dict[str,
     ]
     # The code under test first on the path, ahead of the installed (editable) auditor; run from
     # its folder so the current directory adds nothing else.
-    env = {**os.environ, "PYTHONPATH": str(code)}
+    env = audit_env(code)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=code, env=env, capture_output=True)
@@ -99,6 +107,8 @@ def compare(
 ) -> dict[str, list[dict[str, Any]]]:
     """`rounds` runs of each ref, alternating which runs first in a round."""
     runs: dict[str, list[dict[str, Any]]] = {sha: [] for sha, _ in refs}
+    for _, code in refs:
+        warm_checklist(code)
     for i in range(rounds):
         order = refs if i % 2 == 0 else refs[::-1]
         for sha, code in order:

@@ -23,7 +23,7 @@ import sys
 from typing import Any
 
 from bench.ab import _AB, audit_once, extract
-from bench.run import corpus_for, machine, publish
+from bench.run import corpus_for, machine, publish, warm_checklist
 
 
 def markdown(results: dict[str, Any]) -> str:
@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         "rows": [],
     }
     out = _AB / "out" / "scaling"
+    warm_checklist(code)
     for size in args.sizes.split(","):
         name, paths, stats = corpus_for(size, args.seed)
         files = stats["files"]
