@@ -10,7 +10,8 @@ files. Any change to one of them is a miss, and a miss takes the full path.
 What a hit skips is only the parse and the schema check: the data is still validated into the
 models and compiled, and if that finds any problem the full path runs again, so every message
 keeps its file:line. An entry that cannot be read, parsed or written is a miss and never an
-error; nothing else in the audit depends on the cache.
+error; nothing else in the audit depends on the cache. An entry is trusted only if it belongs
+to the user running the audit.
 
 Where: `$AUDITOR_CACHE_DIR` if set (empty: no cache), else `$XDG_CACHE_HOME/auditor`, else
 `~/.cache/auditor`. Each entry is one small JSON file; the oldest go past `MAX_ENTRIES`.
@@ -71,7 +72,10 @@ def recall(raw: bytes) -> Any | None:
         return None
     entry = _entry(folder, raw)
     try:
-        kept = json.loads(entry.read_bytes())
+        with entry.open("rb") as kept_file:
+            if hasattr(os, "getuid") and os.fstat(kept_file.fileno()).st_uid != os.getuid():
+                return None  # another user's file, say in a shared folder: never trusted
+            kept = json.loads(kept_file.read())
     except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(kept, dict) or not isinstance(kept.get("data"), dict):

@@ -167,6 +167,22 @@ def test_a_cache_that_cannot_be_written_changes_nothing(
     assert blocker.read_text("utf-8").startswith("a file")
 
 
+@pytest.mark.skipif(
+    not hasattr(os, "getuid") or os.getuid() != 0, reason="giving a file away needs root"
+)
+def test_an_entry_of_another_user_is_not_trusted(folder: Path, tmp_path: Path) -> None:
+    path = _copy(tmp_path)
+    cold = load_checklist(path)
+    [entry] = _entries(folder)
+    kept = json.loads(entry.read_text("utf-8"))
+    kept["data"]["title"] = "Planted"
+    entry.write_text(json.dumps(kept), "utf-8")
+    os.chown(entry, 12345, 12345)
+    warm = load_checklist(path)
+    assert warm.spec.title == cold.spec.title != "Planted"
+    _same(cold, warm)
+
+
 @pytest.mark.parametrize(
     "data",
     [
