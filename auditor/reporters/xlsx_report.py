@@ -14,6 +14,7 @@ Internal links carry only a `location`, which Excel and LibreOffice follow insid
 
 from __future__ import annotations
 
+import bisect
 import copy
 import dataclasses
 import datetime as dt
@@ -276,11 +277,7 @@ def _rich_evidence(quote: str, terms: list[str]) -> list[tuple[str, bool]] | str
     text = excel_text(quote)
     if len(quote) * 2 > EXCEL_CELL_LIMIT and text != _XML_ILLEGAL.sub("\ufffd", quote):
         return text  # cut (only a text that long can be)
-    spans: list[tuple[int, int]] = []
-    for term in terms:
-        pattern = _term_pattern(term)
-        if pattern is not None:
-            spans.extend(m.span() for m in pattern.finditer(text))
+    spans = _term_spans(text, terms)
     if not spans:
         return text
     merged: list[list[int]] = []
@@ -299,6 +296,78 @@ def _rich_evidence(quote: str, terms: list[str]) -> list[tuple[str, bool]] | str
     if pos < len(text):
         runs.append((text[pos:], False))
     return runs
+
+
+def _term_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """The spans of `_term_pattern(term).finditer(text)` for every term, in term order.
+
+    An ASCII term in an ASCII text is found with `str.find` instead, over the text lowercased
+    with each run of white space collapsed to one space: the same spans, without compiling a
+    pattern per term (extracted values such as dates and addresses are new in almost every
+    policy). The pattern is only the term's words, case-insensitive, with a white-space run
+    between them; in ASCII text, `re`'s case folding is ASCII lowercasing, and a word has no
+    white space, so each run is matched whole.
+    """
+    spans: list[tuple[int, int]] = []
+    folded: _Folded | None = None
+    for term in terms:
+        if term.isascii() and text.isascii():
+            if folded is None:
+                folded = _Folded(text)
+            folded.find(" ".join(term.split()).lower(), spans)
+            continue
+        pattern = _term_pattern(term)
+        if pattern is not None:
+            spans.extend(m.span() for m in pattern.finditer(text))
+    return spans
+
+
+# In lowercased ASCII text: white space other than a lone space (tab, line feed, a run ...).
+_ODD_SPACE = re.compile(r"[^\S ]|  ")
+_SPACE_RUN = re.compile(r"\s+")
+
+
+class _Folded:
+    """An ASCII text lowercased, each white-space run collapsed to one space, with the way back
+    to the text's own offsets."""
+
+    def __init__(self, text: str) -> None:
+        folded = text.lower()
+        # Collapsed offset of each collapsed run's space, and what the offsets after it shift.
+        self.runs: list[int] = []
+        self.shifts: list[int] = [0]
+        if _ODD_SPACE.search(folded):
+            pieces: list[str] = []
+            pos = shift = 0
+            for run in _SPACE_RUN.finditer(folded):
+                a, b = run.span()
+                if b - a == 1 and folded[a] == " ":
+                    continue
+                pieces += (folded[pos:a], " ")
+                self.runs.append(a - shift)
+                shift += b - a - 1
+                self.shifts.append(shift)
+                pos = b
+            pieces.append(folded[pos:])
+            folded = "".join(pieces)
+        self.text = folded
+
+    def find(self, key: str, spans: list[tuple[int, int]]) -> None:
+        """Add the text's spans of the non-overlapping occurrences of `key` (no white space
+        but single spaces between words), from the left, as `finditer` finds them."""
+        if not key:
+            return
+        text, runs, shifts = self.text, self.runs, self.shifts
+        i = text.find(key)
+        while i >= 0:
+            j = i + len(key)
+            if runs:  # neither end is on a collapsed space: runs before it shift it
+                a = i + shifts[bisect.bisect_right(runs, i)]
+                b = j + shifts[bisect.bisect_right(runs, j - 1)]
+                spans.append((a, b))
+            else:
+                spans.append((i, j))
+            i = text.find(key, j)
 
 
 @functools.lru_cache(maxsize=8192)
