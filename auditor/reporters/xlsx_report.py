@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from auditor.models import AuditRun, Finding, PolicyResult, Status, Verdict
+from auditor.models import AuditRun, Evidence, Finding, PolicyResult, Status, Verdict
 from auditor.records import (
     CHECK_COLUMNS,
     EVIDENCE_COLUMNS,
@@ -42,11 +42,11 @@ from auditor.records import (
     effective_date,
     final_statuses,
     finding_evidence_records,
-    finding_record,
     policy_record,
     reviewed_score,
 )
 from auditor.reporters.atomic import atomic_output
+from auditor.reporters.csv_report import FindingRecords
 from auditor.reporters.sinks import Sink, feed, finish
 from auditor.reporters.xlsx_writer import (
     DocProps,
@@ -379,6 +379,27 @@ def _term_pattern(term: str) -> re.Pattern[str] | None:
     if not words:
         return None
     return re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
+
+
+class _RichQuotes:
+    """`_rich_evidence` of the evidence snippets of the policy being written, each worked out
+    once: the Findings sheet shows a finding's first snippet, the Evidence sheet all of them.
+    Holds the last policy only."""
+
+    def __init__(self) -> None:
+        self._policy: PolicyResult | None = None
+        self._runs: dict[int, list[tuple[str, bool]] | str] = {}
+
+    def __call__(self, policy: PolicyResult, evidence: Evidence) -> list[tuple[str, bool]] | str:
+        """The quote of `evidence`, one of `policy`'s snippets, as _rich_evidence gives it (not
+        to be changed: it is shared)."""
+        if policy is not self._policy:
+            self._policy, self._runs = policy, {}
+        # By id: the policy is held, so its snippets live and their ids are not reused.
+        runs = self._runs.get(id(evidence))
+        if runs is None:
+            runs = self._runs[id(evidence)] = _rich_evidence(evidence.quote, evidence.terms)
+        return runs
 
 
 def _font(**kwargs: Any) -> Font:
@@ -785,6 +806,10 @@ class _Writer:
             "Policies": plan_parts("Policies", _zeros(tally.policies), top=1),
             ORPHANS_SHEET: plan_parts(ORPHANS_SHEET, _zeros(len(run.orphaned_reviews)), top=1),
         }
+        # Shared by the copies that write each task (see rendering): the Findings and the
+        # Evidence sheets show the same first snippet of each finding.
+        self.records = FindingRecords(run)
+        self.rich = _RichQuotes()
         self.notes = list(run.notes)
         for what, parts in self.parts.items():
             self.notes += _split_note(what, parts)
@@ -1016,10 +1041,9 @@ class _Writer:
         table = _Parted(self.parts[FINDINGS_SHEET], start, close)
         first_evidence = 0
         while (policy := (yield)) is not None:
-            for finding in policy.findings:
+            for finding, record in zip(policy.findings, self.records(policy), strict=True):
                 sheet = table.next_row()
-                record = finding_record(self.run, policy, finding)
-                row = sheet.append(self._finding_cells(finding, record))
+                row = sheet.append(self._finding_cells(policy, finding, record))
                 count = len(finding.evidence)
                 if count > 1:  # all the finding's snippets, one row each, on Evidence
                     target, target_row = evidence_at(first_evidence)
@@ -1034,13 +1058,14 @@ class _Writer:
                 first_evidence += count
         table.finish()
 
-    @staticmethod
-    def _finding_cells(finding: Finding, record: dict[str, Any]) -> list[tuple[Value, str] | None]:
+    def _finding_cells(
+        self, policy: PolicyResult, finding: Finding, record: dict[str, Any]
+    ) -> list[tuple[Value, str] | None]:
         cells: list[tuple[Value, str] | None] = [
             (record[key], style) for key, style in _FINDINGS_CELLS
         ]
         first = finding.evidence[0] if finding.evidence else None
-        cells[_FINDINGS_QUOTE] = (_rich_evidence(first.quote, first.terms) if first else "", "wrap")
+        cells[_FINDINGS_QUOTE] = (self.rich(policy, first) if first else "", "wrap")
         count = record[FINDINGS_LAYOUT[_FINDINGS_MORE][0]]
         cells[_FINDINGS_MORE] = (count or None, "link" if count > 1 else "count")
         typed = record[FINDINGS_LAYOUT[_FINDINGS_DATE][0]]
@@ -1081,7 +1106,7 @@ class _Writer:
                     cells: list[tuple[Value, str] | None] = [
                         (record[k], style) for k, style in columns
                     ]
-                    cells[quote] = (_rich_evidence(record["quote"], ev.terms), "wrap")
+                    cells[quote] = (self.rich(policy, ev), "wrap")
                     table.next_row().append(cells)
         table.finish()
 
@@ -1203,9 +1228,11 @@ class ScorecardJob:
     (each worker reads the results itself), `finish` writes the rest here, waits, and puts the
     parts together into `path` (through a temporary file, replaced in one step)."""
 
-    def __init__(self, run: AuditRun, path: Path) -> None:
+    def __init__(self, run: AuditRun, path: Path, records: FindingRecords | None = None) -> None:
         self.path = path
         self.writer = _Writer(run)
+        if records is not None:
+            self.writer.records = records
         self.folder = Path(
             tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".parts", dir=path.parent)
         )
@@ -1259,6 +1286,9 @@ def write_xlsx(run: AuditRun, path: Path) -> Path:
     return ScorecardJob(run, path).finish()
 
 
-def xlsx_sink(run: AuditRun, path: Path) -> Sink[PolicyResult, Path]:
-    """write_xlsx as a sink: the results are sent to it one at a time (see sinks)."""
-    return (yield from ScorecardJob(run, path).sink())
+def xlsx_sink(
+    run: AuditRun, path: Path, records: FindingRecords | None = None
+) -> Sink[PolicyResult, Path]:
+    """write_xlsx as a sink: the results are sent to it one at a time (see sinks); `records`
+    may be shared with other sinks of the same pass."""
+    return (yield from ScorecardJob(run, path, records).sink())
