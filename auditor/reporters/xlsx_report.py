@@ -482,8 +482,11 @@ def _stylesheet() -> StyleSheet:
 class _Book:
     """Sheets being written into part files in `folder`, and the named styles."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, texts: dict[str, tuple[str, str]] | None = None) -> None:
         self.folder = folder
+        # Text -> (what follows its cell's style, as shown): see _Sheet.append. May be shared
+        # by the books of one pass (the Findings and Evidence sheets repeat ids and quotes).
+        self.texts: dict[str, tuple[str, str]] = {} if texts is None else texts
         self.styles = _stylesheet()
         self.ids = self.styles.ids
         self.wrapping = self.styles.wrapping
@@ -546,7 +549,7 @@ class _Sheet:
         """
         book, row = self.book, self.ws.rows + 1
         number = str(row)
-        styles, letters = book.cell_styles, self.letters
+        styles, letters, texts = book.cell_styles, self.letters, book.texts
         parts: list[str] = []
         lines = 1
         for i, cell in enumerate(cells):
@@ -554,20 +557,38 @@ class _Sheet:
                 continue
             value, name = cell
             style, wraps, typed_into = styles[name]
-            if value is None or value == "":
+            kind = type(value)  # the two common types first, by exact type
+            if kind is str:
+                if not value:
+                    if typed_into:
+                        parts.append(f'<c r="{letters[i]}{number}{style}/>')
+                    continue
+                # Most texts recur (check titles, statuses, ids and quotes on two sheets):
+                # each is cleaned and escaped once while it stays in the table.
+                known = texts.get(value)
+                if known is None:
+                    shown = value
+                    # excel_text, called only where it can change something: printable text
+                    # holds no XML-illegal character.
+                    if not value.isprintable() or len(value) * 2 > EXCEL_CELL_LIMIT:
+                        shown = excel_text(value)
+                    if len(texts) >= TEXTS_KEPT:
+                        texts.clear()
+                    known = texts[value] = (
+                        f' t="inlineStr"><is>{text_element(shown)}</is></c>',
+                        shown,
+                    )
+                tail, shown = known
+                parts.append(f'<c r="{letters[i]}{number}{style}{tail}')
+            elif kind is int:
+                parts.append(f'<c r="{letters[i]}{number}{style}><v>{value}</v></c>')
+                if not wraps:
+                    continue
+                shown = str(value)
+            elif value is None or value == "":
                 if typed_into:
                     parts.append(f'<c r="{letters[i]}{number}{style}/>')
                 continue
-            if type(value) is str:
-                # excel_text, called only where it can change something: printable text
-                # holds no XML-illegal character.
-                if not value.isprintable() or len(value) * 2 > EXCEL_CELL_LIMIT:
-                    value = excel_text(value)
-                parts.append(
-                    f'<c r="{letters[i]}{number}{style} t="inlineStr"><is>'
-                    f"{text_element(value)}</is></c>"
-                )
-                shown = value
             elif isinstance(value, list):
                 body = "".join(
                     f"{_RUN_START[bold]}{text_element(text)}</r>" for text, bold in value if text
@@ -621,6 +642,10 @@ class _Sheet:
         self.book.written.append(self.ws.close())
         self.book.open.remove(self)
 
+
+TEXTS_KEPT = 8192
+"""Texts a scorecard pass keeps rendered (_Book.texts); read at write time, so tests can lower
+it. The table is emptied when full: ids and quotes recur close together, on the same policy."""
 
 # bold -> the opening of a run of evidence text (rich_cell's, for TERM_RUN and PLAIN_RUN).
 _RUN_START = {True: run_start(TERM_RUN), False: run_start(PLAIN_RUN)}
@@ -824,6 +849,7 @@ class _Writer:
     def rendering(self, tasks: Sequence[str], folder: Path) -> _Rendering:
         """render as a sink: the results are sent to it one at a time (see sinks)."""
         workers: dict[str, _Writer] = {}
+        texts: dict[str, tuple[str, str]] = {}  # shared by the books of this pass
         try:
             for task in tasks:
                 if task not in TASKS:
@@ -831,7 +857,7 @@ class _Writer:
                 # A copy per task, with a book of its own: its sheets are listed apart, and the
                 # plan stays as planned, since a pool may still be pickling it for other tasks.
                 workers[task] = worker = copy.copy(self)
-                worker.book = _Book(folder)
+                worker.book = _Book(folder, texts)
             sinks = [workers[task]._sink(task) for task in tasks if task in HEAVY]
             for sink in sinks:
                 next(sink)  # to its first `yield`: the sheets are open
