@@ -563,7 +563,7 @@ class _Sheet:
                     if typed_into:
                         parts.append(f'<c r="{letters[i]}{number}{style}/>')
                     continue
-                # Most texts recur (check titles, statuses, ids and quotes on two sheets):
+                # Most texts recur (check titles, statuses, sections, ids on two sheets):
                 # each is cleaned and escaped once while it stays in the table.
                 known = texts.get(value)
                 if known is None:
@@ -572,12 +572,11 @@ class _Sheet:
                     # holds no XML-illegal character.
                     if not value.isprintable() or len(value) * 2 > EXCEL_CELL_LIMIT:
                         shown = excel_text(value)
-                    if len(texts) >= TEXTS_KEPT:
-                        texts.clear()
-                    known = texts[value] = (
-                        f' t="inlineStr"><is>{text_element(shown)}</is></c>',
-                        shown,
-                    )
+                    known = (f' t="inlineStr"><is>{text_element(shown)}</is></c>', shown)
+                    if len(value) <= _TEXT_KEPT_LENGTH:
+                        if len(texts) >= TEXTS_KEPT:
+                            texts.clear()
+                        texts[value] = known
                 tail, shown = known
                 parts.append(f'<c r="{letters[i]}{number}{style}{tail}')
             elif kind is int:
@@ -645,7 +644,10 @@ class _Sheet:
 
 TEXTS_KEPT = 8192
 """Texts a scorecard pass keeps rendered (_Book.texts); read at write time, so tests can lower
-it. The table is emptied when full: ids and quotes recur close together, on the same policy."""
+it. The table is emptied when full: ids and quotes recur close together, on the same policy.
+Only texts of up to 256 characters are kept (92 % of a scorecard's texts are under 64), so the
+table stays a few MB whatever the quotes' length."""
+_TEXT_KEPT_LENGTH = 256
 
 # bold -> the opening of a run of evidence text (rich_cell's, for TERM_RUN and PLAIN_RUN).
 _RUN_START = {True: run_start(TERM_RUN), False: run_start(PLAIN_RUN)}
