@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -25,20 +24,40 @@ def csv_sink(
     if records is None:
         records = FindingRecords(run)
     with atomic_output(path, "w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow([header for _, header in FINDING_COLUMNS])
+        out.write(csv_line([header for _, header in FINDING_COLUMNS]))
         keys = [key for key, _ in FINDING_COLUMNS]
         while (policy := (yield)) is not None:
-            for record in records(policy):
-                writer.writerow(
-                    [
-                        spreadsheet_safe(v, 2**62)
-                        if isinstance(v, str)
-                        else ("" if v is None else v)
-                        for v in [record[key] for key in keys]
-                    ]
-                )
+            out.write("".join([csv_line([r[key] for key in keys]) for r in records(policy)]))
     return path
+
+
+def csv_line(values: list[Any]) -> str:
+    """The row `csv.writer(out).writerow` writes (the excel dialect) for the values, each text
+    made spreadsheet_safe first and None written empty.
+
+    The csv module tests every character of a field twice, with a call each time (a tenth of
+    the three reports' CPU); here four scans at C speed tell which of the excel dialect's
+    QUOTE_MINIMAL fields need quotes: those that hold the delimiter, the quote character or a
+    character of the line terminator.
+    """
+    line = ",".join(map(_csv_field, values))
+    if not line and values:  # one empty field: quoted, or the row would read as no field
+        line = '""'
+    return line + "\r\n"
+
+
+def _csv_field(value: Any) -> str:
+    if isinstance(value, str):
+        text = spreadsheet_safe(value, 2**62)
+    elif value is None:
+        return ""
+    else:
+        text = str(value)  # what the csv module writes for a number
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return '"' + text + '"'
+    return text
 
 
 class FindingRecords:
