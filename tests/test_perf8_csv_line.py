@@ -1,8 +1,9 @@
-"""findings.csv rows are written by `csv_line`, with the bytes the csv module wrote.
+"""findings.csv rows are written by `CsvLines`, with the bytes the csv module wrote.
 
-`_writerow` below is the code csv_line replaced (csv.writer, the excel dialect, each text made
+`_writerow` below is the code CsvLines replaced (csv.writer, the excel dialect, each text made
 spreadsheet_safe first). Every finding record of a real-corpus audit and generated rows (quotes,
-commas, line breaks, control and non-ASCII characters, numbers, None) go through both.
+commas, line breaks, control and non-ASCII characters, numbers, None) go through both, with a
+table of written texts that fills up and one that is emptied before every text.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from auditor.audit import discover, run_audit
 from auditor.checklist.compiled import load_checklist
 from auditor.records import FINDING_COLUMNS, finding_record, spreadsheet_safe
-from auditor.reporters.csv_report import csv_line
+from auditor.reporters.csv_report import CsvLines
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,13 +43,15 @@ def test_every_finding_record_of_a_real_audit() -> None:
     run = run_audit(checklist, sources)
     keys = [key for key, _ in FINDING_COLUMNS]
     rows = quoted = 0
-    assert csv_line([h for _, h in FINDING_COLUMNS]) == _writerow([h for _, h in FINDING_COLUMNS])
+    lines, tiny = CsvLines(), CsvLines(kept=0)
+    headers = [h for _, h in FINDING_COLUMNS]
+    assert lines(headers) == tiny(headers) == _writerow(headers)
     for policy in run.policies:
         for finding in policy.findings:
             record = finding_record(run, policy, finding)
             values = [record[key] for key in keys]
-            line = csv_line(values)
-            assert line == _writerow(values), values
+            line = lines(values)
+            assert line == tiny(values) == _writerow(values), values
             rows += 1
             quoted += line.count('"') > 0
     assert rows > 800 and quoted > 700  # real rows, many of them with quoted fields
@@ -63,8 +66,8 @@ def test_examples() -> None:
         ['say "hi"', "a,b", "x\ny", "x\ry", "=1+2", "\x00\x1f", "\u2028\x85", 1, 2.5, True],
         ['"', ",", "\r\n", " lead", "trail ", "-1", 0, -3, 1e-05, float("inf")],
     ):
-        assert csv_line(values) == _writerow(values), values
-    assert csv_line([""]) == '""\r\n' and csv_line(["a", ""]) == "a,\r\n"
+        assert CsvLines()(values) == _writerow(values), values
+    assert CsvLines()([""]) == '""\r\n' and CsvLines()(["a", ""]) == "a,\r\n"
 
 
 _VALUE = st.one_of(
@@ -77,7 +80,10 @@ _VALUE = st.one_of(
 )
 
 
+_LINES = CsvLines(kept=50)  # shared by the examples: texts recur, the table fills up
+
+
 @given(st.lists(_VALUE, max_size=6))
 @settings(max_examples=1500, deadline=None)
 def test_generated_rows(values: list[Any]) -> None:
-    assert csv_line(values) == _writerow(values)
+    assert _LINES(values) == _writerow(values)
