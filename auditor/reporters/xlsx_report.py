@@ -485,7 +485,7 @@ class _Book:
     def __init__(self, folder: Path, texts: dict[str, tuple[str, str]] | None = None) -> None:
         self.folder = folder
         # Text -> (what follows its cell's style, as shown): see _Sheet.append. May be shared
-        # by the books of one pass (the Findings and Evidence sheets repeat ids and quotes).
+        # by the books of one pass (the Findings and Evidence sheets repeat ids and titles).
         self.texts: dict[str, tuple[str, str]] = {} if texts is None else texts
         self.styles = _stylesheet()
         self.ids = self.styles.ids
@@ -644,7 +644,7 @@ class _Sheet:
 
 TEXTS_KEPT = 8192
 """Texts a scorecard pass keeps rendered (_Book.texts); read at write time, so tests can lower
-it. The table is emptied when full: ids and quotes recur close together, on the same policy.
+it. The table is emptied when full: ids recur close together, on the same policy's rows.
 Only texts of up to 256 characters are kept (92 % of a scorecard's texts are under 64), so the
 table stays a few MB whatever the quotes' length."""
 _TEXT_KEPT_LENGTH = 256
