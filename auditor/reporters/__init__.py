@@ -10,7 +10,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
 from auditor.models import AuditRun, PolicyResult
-from auditor.reporters.csv_report import csv_sink, write_csv
+from auditor.reporters.csv_report import FindingRecords, csv_sink, write_csv
 from auditor.reporters.json_report import json_sink, write_json
 from auditor.reporters.jsonl_report import jsonl_sink, write_jsonl
 from auditor.reporters.sinks import Sink, feed
@@ -35,12 +35,14 @@ DEFAULT_FORMATS = ("json", "csv", "xlsx")
 """What an audit writes unless --format says otherwise (JSON Lines is asked for by name)."""
 # Format name -> the same writer as a sink: written in one process, the reports share one pass
 # over the results (on a spooled run, one read of the file instead of one each).
-SINKS: dict[str, Callable[[AuditRun, Path], Sink[PolicyResult, Path]]] = {
+SINKS: dict[str, Callable[..., Sink[PolicyResult, Path]]] = {
     "json": json_sink,
     "csv": csv_sink,
     "xlsx": xlsx_sink,
     "jsonl": jsonl_sink,
 }
+TAKE_RECORDS = frozenset({"csv", "xlsx"})
+"""The sinks that also take a FindingRecords, shared so that each record is built once."""
 
 
 PARALLEL_AFTER = 100
@@ -77,7 +79,15 @@ def write_reports(run: AuditRun, out_dir: Path, names: Sequence[str], jobs: int 
         if writes_in_parallel(len(run.policies), jobs):
             _write_parallel(run, staged, jobs)
         else:
-            feed([SINKS[name](run, partial) for name, (partial, _) in staged.items()], run.policies)
+            # The CSV and the scorecard's Findings sheet take the same record of each finding.
+            records = FindingRecords(run)
+            sinks = [
+                SINKS[name](run, partial, records)
+                if name in TAKE_RECORDS
+                else SINKS[name](run, partial)
+                for name, (partial, _) in staged.items()
+            ]
+            feed(sinks, run.policies)
     except BaseException:
         for partial, _ in staged.values():
             with contextlib.suppress(OSError):

@@ -14,6 +14,7 @@ Internal links carry only a `location`, which Excel and LibreOffice follow insid
 
 from __future__ import annotations
 
+import bisect
 import copy
 import dataclasses
 import datetime as dt
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from auditor.models import AuditRun, Finding, PolicyResult, Status, Verdict
+from auditor.models import AuditRun, Evidence, Finding, PolicyResult, Status, Verdict
 from auditor.records import (
     CHECK_COLUMNS,
     EVIDENCE_COLUMNS,
@@ -41,11 +42,11 @@ from auditor.records import (
     effective_date,
     final_statuses,
     finding_evidence_records,
-    finding_record,
     policy_record,
     reviewed_score,
 )
 from auditor.reporters.atomic import atomic_output
+from auditor.reporters.csv_report import FindingRecords
 from auditor.reporters.sinks import Sink, feed, finish
 from auditor.reporters.xlsx_writer import (
     DocProps,
@@ -276,11 +277,7 @@ def _rich_evidence(quote: str, terms: list[str]) -> list[tuple[str, bool]] | str
     text = excel_text(quote)
     if len(quote) * 2 > EXCEL_CELL_LIMIT and text != _XML_ILLEGAL.sub("\ufffd", quote):
         return text  # cut (only a text that long can be)
-    spans: list[tuple[int, int]] = []
-    for term in terms:
-        pattern = _term_pattern(term)
-        if pattern is not None:
-            spans.extend(m.span() for m in pattern.finditer(text))
+    spans = _term_spans(text, terms)
     if not spans:
         return text
     merged: list[list[int]] = []
@@ -301,6 +298,78 @@ def _rich_evidence(quote: str, terms: list[str]) -> list[tuple[str, bool]] | str
     return runs
 
 
+def _term_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """The spans of `_term_pattern(term).finditer(text)` for every term, in term order.
+
+    An ASCII term in an ASCII text is found with `str.find` instead, over the text lowercased
+    with each run of white space collapsed to one space: the same spans, without compiling a
+    pattern per term (extracted values such as dates and addresses are new in almost every
+    policy). The pattern is only the term's words, case-insensitive, with a white-space run
+    between them; in ASCII text, `re`'s case folding is ASCII lowercasing, and a word has no
+    white space, so each run is matched whole.
+    """
+    spans: list[tuple[int, int]] = []
+    folded: _Folded | None = None
+    for term in terms:
+        if term.isascii() and text.isascii():
+            if folded is None:
+                folded = _Folded(text)
+            folded.find(" ".join(term.split()).lower(), spans)
+            continue
+        pattern = _term_pattern(term)
+        if pattern is not None:
+            spans.extend(m.span() for m in pattern.finditer(text))
+    return spans
+
+
+# In lowercased ASCII text: white space other than a lone space (tab, line feed, a run ...).
+_ODD_SPACE = re.compile(r"[^\S ]|  ")
+_SPACE_RUN = re.compile(r"\s+")
+
+
+class _Folded:
+    """An ASCII text lowercased, each white-space run collapsed to one space, with the way back
+    to the text's own offsets."""
+
+    def __init__(self, text: str) -> None:
+        folded = text.lower()
+        # Collapsed offset of each collapsed run's space, and what the offsets after it shift.
+        self.runs: list[int] = []
+        self.shifts: list[int] = [0]
+        if _ODD_SPACE.search(folded):
+            pieces: list[str] = []
+            pos = shift = 0
+            for run in _SPACE_RUN.finditer(folded):
+                a, b = run.span()
+                if b - a == 1 and folded[a] == " ":
+                    continue
+                pieces += (folded[pos:a], " ")
+                self.runs.append(a - shift)
+                shift += b - a - 1
+                self.shifts.append(shift)
+                pos = b
+            pieces.append(folded[pos:])
+            folded = "".join(pieces)
+        self.text = folded
+
+    def find(self, key: str, spans: list[tuple[int, int]]) -> None:
+        """Add the text's spans of the non-overlapping occurrences of `key` (no white space
+        but single spaces between words), from the left, as `finditer` finds them."""
+        if not key:
+            return
+        text, runs, shifts = self.text, self.runs, self.shifts
+        i = text.find(key)
+        while i >= 0:
+            j = i + len(key)
+            if runs:  # neither end is on a collapsed space: runs before it shift it
+                a = i + shifts[bisect.bisect_right(runs, i)]
+                b = j + shifts[bisect.bisect_right(runs, j - 1)]
+                spans.append((a, b))
+            else:
+                spans.append((i, j))
+            i = text.find(key, j)
+
+
 @functools.lru_cache(maxsize=8192)
 def _term_pattern(term: str) -> re.Pattern[str] | None:
     """A matched term as a pattern. Terms come from the sentence text; the quote is the
@@ -310,6 +379,27 @@ def _term_pattern(term: str) -> re.Pattern[str] | None:
     if not words:
         return None
     return re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
+
+
+class _RichQuotes:
+    """`_rich_evidence` of the evidence snippets of the policy being written, each worked out
+    once: the Findings sheet shows a finding's first snippet, the Evidence sheet all of them.
+    Holds the last policy only."""
+
+    def __init__(self) -> None:
+        self._policy: PolicyResult | None = None
+        self._runs: dict[int, list[tuple[str, bool]] | str] = {}
+
+    def __call__(self, policy: PolicyResult, evidence: Evidence) -> list[tuple[str, bool]] | str:
+        """The quote of `evidence`, one of `policy`'s snippets, as _rich_evidence gives it (not
+        to be changed: it is shared)."""
+        if policy is not self._policy:
+            self._policy, self._runs = policy, {}
+        # By id: the policy is held, so its snippets live and their ids are not reused.
+        runs = self._runs.get(id(evidence))
+        if runs is None:
+            runs = self._runs[id(evidence)] = _rich_evidence(evidence.quote, evidence.terms)
+        return runs
 
 
 def _font(**kwargs: Any) -> Font:
@@ -392,8 +482,11 @@ def _stylesheet() -> StyleSheet:
 class _Book:
     """Sheets being written into part files in `folder`, and the named styles."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, texts: dict[str, tuple[str, str]] | None = None) -> None:
         self.folder = folder
+        # Text -> (what follows its cell's style, as shown): see _Sheet.append. May be shared
+        # by the books of one pass (the Findings and Evidence sheets repeat ids and titles).
+        self.texts: dict[str, tuple[str, str]] = {} if texts is None else texts
         self.styles = _stylesheet()
         self.ids = self.styles.ids
         self.wrapping = self.styles.wrapping
@@ -456,7 +549,7 @@ class _Sheet:
         """
         book, row = self.book, self.ws.rows + 1
         number = str(row)
-        styles, letters = book.cell_styles, self.letters
+        styles, letters, texts = book.cell_styles, self.letters, book.texts
         parts: list[str] = []
         lines = 1
         for i, cell in enumerate(cells):
@@ -464,20 +557,37 @@ class _Sheet:
                 continue
             value, name = cell
             style, wraps, typed_into = styles[name]
-            if value is None or value == "":
+            kind = type(value)  # the two common types first, by exact type
+            if kind is str:
+                if not value:
+                    if typed_into:
+                        parts.append(f'<c r="{letters[i]}{number}{style}/>')
+                    continue
+                # Most texts recur (check titles, statuses, sections, ids on two sheets):
+                # each is cleaned and escaped once while it stays in the table.
+                known = texts.get(value)
+                if known is None:
+                    shown = value
+                    # excel_text, called only where it can change something: printable text
+                    # holds no XML-illegal character.
+                    if not value.isprintable() or len(value) * 2 > EXCEL_CELL_LIMIT:
+                        shown = excel_text(value)
+                    known = (f' t="inlineStr"><is>{text_element(shown)}</is></c>', shown)
+                    if len(value) <= _TEXT_KEPT_LENGTH:
+                        if len(texts) >= TEXTS_KEPT:
+                            texts.clear()
+                        texts[value] = known
+                tail, shown = known
+                parts.append(f'<c r="{letters[i]}{number}{style}{tail}')
+            elif kind is int:
+                parts.append(f'<c r="{letters[i]}{number}{style}><v>{value}</v></c>')
+                if not wraps:
+                    continue
+                shown = str(value)
+            elif value is None or value == "":
                 if typed_into:
                     parts.append(f'<c r="{letters[i]}{number}{style}/>')
                 continue
-            if type(value) is str:
-                # excel_text, called only where it can change something: printable text
-                # holds no XML-illegal character.
-                if not value.isprintable() or len(value) * 2 > EXCEL_CELL_LIMIT:
-                    value = excel_text(value)
-                parts.append(
-                    f'<c r="{letters[i]}{number}{style} t="inlineStr"><is>'
-                    f"{text_element(value)}</is></c>"
-                )
-                shown = value
             elif isinstance(value, list):
                 body = "".join(
                     f"{_RUN_START[bold]}{text_element(text)}</r>" for text, bold in value if text
@@ -531,6 +641,13 @@ class _Sheet:
         self.book.written.append(self.ws.close())
         self.book.open.remove(self)
 
+
+TEXTS_KEPT = 8192
+"""Texts a scorecard pass keeps rendered (_Book.texts); read at write time, so tests can lower
+it. The table is emptied when full: ids recur close together, on the same policy's rows.
+Only texts of up to 256 characters are kept (92 % of a scorecard's texts are under 64), so the
+table stays a few MB whatever the quotes' length."""
+_TEXT_KEPT_LENGTH = 256
 
 # bold -> the opening of a run of evidence text (rich_cell's, for TERM_RUN and PLAIN_RUN).
 _RUN_START = {True: run_start(TERM_RUN), False: run_start(PLAIN_RUN)}
@@ -716,6 +833,10 @@ class _Writer:
             "Policies": plan_parts("Policies", _zeros(tally.policies), top=1),
             ORPHANS_SHEET: plan_parts(ORPHANS_SHEET, _zeros(len(run.orphaned_reviews)), top=1),
         }
+        # Shared by the copies that write each task (see rendering): the Findings and the
+        # Evidence sheets show the same first snippet of each finding.
+        self.records = FindingRecords(run)
+        self.rich = _RichQuotes()
         self.notes = list(run.notes)
         for what, parts in self.parts.items():
             self.notes += _split_note(what, parts)
@@ -730,6 +851,7 @@ class _Writer:
     def rendering(self, tasks: Sequence[str], folder: Path) -> _Rendering:
         """render as a sink: the results are sent to it one at a time (see sinks)."""
         workers: dict[str, _Writer] = {}
+        texts: dict[str, tuple[str, str]] = {}  # shared by the books of this pass
         try:
             for task in tasks:
                 if task not in TASKS:
@@ -737,7 +859,7 @@ class _Writer:
                 # A copy per task, with a book of its own: its sheets are listed apart, and the
                 # plan stays as planned, since a pool may still be pickling it for other tasks.
                 workers[task] = worker = copy.copy(self)
-                worker.book = _Book(folder)
+                worker.book = _Book(folder, texts)
             sinks = [workers[task]._sink(task) for task in tasks if task in HEAVY]
             for sink in sinks:
                 next(sink)  # to its first `yield`: the sheets are open
@@ -947,10 +1069,9 @@ class _Writer:
         table = _Parted(self.parts[FINDINGS_SHEET], start, close)
         first_evidence = 0
         while (policy := (yield)) is not None:
-            for finding in policy.findings:
+            for finding, record in zip(policy.findings, self.records(policy), strict=True):
                 sheet = table.next_row()
-                record = finding_record(self.run, policy, finding)
-                row = sheet.append(self._finding_cells(finding, record))
+                row = sheet.append(self._finding_cells(policy, finding, record))
                 count = len(finding.evidence)
                 if count > 1:  # all the finding's snippets, one row each, on Evidence
                     target, target_row = evidence_at(first_evidence)
@@ -965,13 +1086,14 @@ class _Writer:
                 first_evidence += count
         table.finish()
 
-    @staticmethod
-    def _finding_cells(finding: Finding, record: dict[str, Any]) -> list[tuple[Value, str] | None]:
+    def _finding_cells(
+        self, policy: PolicyResult, finding: Finding, record: dict[str, Any]
+    ) -> list[tuple[Value, str] | None]:
         cells: list[tuple[Value, str] | None] = [
             (record[key], style) for key, style in _FINDINGS_CELLS
         ]
         first = finding.evidence[0] if finding.evidence else None
-        cells[_FINDINGS_QUOTE] = (_rich_evidence(first.quote, first.terms) if first else "", "wrap")
+        cells[_FINDINGS_QUOTE] = (self.rich(policy, first) if first else "", "wrap")
         count = record[FINDINGS_LAYOUT[_FINDINGS_MORE][0]]
         cells[_FINDINGS_MORE] = (count or None, "link" if count > 1 else "count")
         typed = record[FINDINGS_LAYOUT[_FINDINGS_DATE][0]]
@@ -1012,7 +1134,7 @@ class _Writer:
                     cells: list[tuple[Value, str] | None] = [
                         (record[k], style) for k, style in columns
                     ]
-                    cells[quote] = (_rich_evidence(record["quote"], ev.terms), "wrap")
+                    cells[quote] = (self.rich(policy, ev), "wrap")
                     table.next_row().append(cells)
         table.finish()
 
@@ -1134,9 +1256,11 @@ class ScorecardJob:
     (each worker reads the results itself), `finish` writes the rest here, waits, and puts the
     parts together into `path` (through a temporary file, replaced in one step)."""
 
-    def __init__(self, run: AuditRun, path: Path) -> None:
+    def __init__(self, run: AuditRun, path: Path, records: FindingRecords | None = None) -> None:
         self.path = path
         self.writer = _Writer(run)
+        if records is not None:
+            self.writer.records = records
         self.folder = Path(
             tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".parts", dir=path.parent)
         )
@@ -1190,6 +1314,9 @@ def write_xlsx(run: AuditRun, path: Path) -> Path:
     return ScorecardJob(run, path).finish()
 
 
-def xlsx_sink(run: AuditRun, path: Path) -> Sink[PolicyResult, Path]:
-    """write_xlsx as a sink: the results are sent to it one at a time (see sinks)."""
-    return (yield from ScorecardJob(run, path).sink())
+def xlsx_sink(
+    run: AuditRun, path: Path, records: FindingRecords | None = None
+) -> Sink[PolicyResult, Path]:
+    """write_xlsx as a sink: the results are sent to it one at a time (see sinks); `records`
+    may be shared with other sinks of the same pass."""
+    return (yield from ScorecardJob(run, path, records).sink())

@@ -23,6 +23,10 @@ _MAX16 = 0xFFFF
 ZIP64_SIZE = _MAX32
 ZIP64_COUNT = _MAX16
 _DOS_TIME = (0, (1 << 5) | 1)  # 1980-01-01 00:00: entries carry no clock time (reproducible)
+LEVEL = 3
+"""zlib's compression level. The sheets of a 10k scorecard (153 MB of XML) take 0.77 s of CPU at
+3 against 1.66 s at zlib's default 6, for a file of 20.3 MB against 17.3 MB (level 1: 0.65 s,
+23.0 MB); the compressor takes a core of its own while the rows are built."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ class Deflated:
 class DeflateFile:
     """Compresses chunks into a file of raw deflate data, keeping the CRC and sizes."""
 
-    def __init__(self, path: Path, name: str, level: int = 6) -> None:
+    def __init__(self, path: Path, name: str, level: int = LEVEL) -> None:
         self.path, self.name = path, name
         self._out = path.open("wb")
         self._z = zlib.compressobj(level, zlib.DEFLATED, -15)
@@ -64,7 +68,7 @@ class DeflateFile:
         self._out.close()
 
 
-def deflate(name: str, data: bytes, level: int = 6) -> Deflated:
+def deflate(name: str, data: bytes, level: int = LEVEL) -> Deflated:
     """A small entry compressed in memory."""
     z = zlib.compressobj(level, zlib.DEFLATED, -15)
     packed = z.compress(data) + z.flush()
