@@ -10,6 +10,7 @@ asynchronous-exception slot.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import gc
@@ -179,6 +180,16 @@ def _signal_budget(work: Callable[[], T], seconds: float, limit: int | None) -> 
 
 def _late_signal(signum: int, frame: FrameType | None) -> None:
     """What a SIGALRM does between budgets: nothing."""
+
+
+@atexit.register
+def _ignore_late_signals() -> None:
+    """As the interpreter shuts down it puts the default action, which ends the process, back
+    on every signal with a Python handler, `_late_signal` included; a late SIGALRM of a
+    budget's last round (valgrind delivers them late) then killed it in its final garbage
+    collection. Ignored, it is dropped."""
+    if hasattr(signal, "SIGALRM") and signal.getsignal(signal.SIGALRM) is _late_signal:
+        signal.signal(signal.SIGALRM, signal.SIG_IGN)
 
 
 def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
