@@ -1,0 +1,47 @@
+"""Gates of the eighth session's extractor fast paths, compared with the searches they replace
+on the real policies and on generated text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from auditor.document.loader import load_document
+from auditor.extract import emails
+
+ROOT = Path(__file__).resolve().parents[2]
+FILES = sorted(
+    [
+        *(ROOT / "bench" / "corpus" / "md").iterdir(),
+        *(ROOT / "bench" / "corpus" / "html").iterdir(),
+        *(ROOT / "policies").glob("*.md"),
+    ]
+)
+TEXTS = [load_document(path, str(path)).text for path in FILES]
+EMAIL_CASES = [
+    case["text"]
+    for case in yaml.safe_load((ROOT / "tests" / "extract" / "cases" / "emails.yaml").read_text())
+]
+
+
+def test_bracketed_at_as_the_search_on_real_policies_and_the_cases() -> None:
+    texts = TEXTS + EMAIL_CASES
+    answers = [emails._bracketed_at(text) for text in texts]
+    assert answers == [bool(emails._BRACKETED_AT.search(text)) for text in texts]
+    assert any(answers)  # the cases hold "name [at] domain" forms
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["[", "(", "{", "<", "]", ")", "}", ">", "at", "AT", "aT", " ", "\n", "\t", "x", "é"]
+        ),
+        max_size=20,
+    ).map("".join)
+)
+def test_bracketed_at_as_the_search_on_generated_text(text: str) -> None:
+    assert emails._bracketed_at(text) == bool(emails._BRACKETED_AT.search(text))
