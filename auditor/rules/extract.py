@@ -320,9 +320,23 @@ class _Marks:
             self._digit_lines.append((at, end))
             at = find(b"0", end)
 
+        self._firsts = [at for at, _ in self._digit_lines]
+
     def digit(self) -> list[int]:
         """Sentences of `phones.CANDIDATE` run to the line end: an ASCII digit."""
-        return self._sentences([at for at, _ in self._digit_lines])
+        return self._sentences(self._firsts)
+
+    def digit_lines(self, start: int, end: int) -> list[tuple[int, int]] | None:
+        """`postal.digit_lines(text[start:end])`, read from the document's lines, or None when
+        the stretch does not start and end at a line's edges."""
+        text = self._text
+        if (start and text[start - 1] != "\n") or (end < len(text) and text[end] != "\n"):
+            return None
+        lines = self._digit_lines[
+            bisect.bisect_left(self._firsts, start) : bisect.bisect_left(self._firsts, end)
+        ]
+        rfind = text.rfind
+        return [(rfind("\n", 0, at) + 1 - start, line_end + 1 - start) for at, line_end in lines]
 
     def date(self) -> list[int]:
         """Sentences of `dates.CANDIDATE` run to the line end: two ASCII digits in a row, which
@@ -334,7 +348,7 @@ class _Marks:
     def postal(self) -> list[int]:
         """Sentences of `postal.CANDIDATE` run to the line end: a digit or `\\bCo\\.?[ \\t]`."""
         data = self._bytes
-        found = [at for at, _ in self._digit_lines]
+        found = list(self._firsts)
         find = data.find
         at = find(b"Co")
         while at >= 0:
@@ -443,10 +457,14 @@ def _run_values(
     if extractor not in _PREFILTERS:
         return find(text)
     sentences = scan.document.sentences
-    offset = sentences[first].start
+    offset, end = sentences[first].start, sentences[last].end
+    if find is find_postal:  # its digit lines are known: spare it a scan of the stretch
+        found = find_postal(text[offset:end], _marks(scan).digit_lines(offset, end))
+    else:
+        found = find(text[offset:end])
     return [
         ValueMatch(value.start + offset, value.end + offset, value.value, value.kind, value.label)
-        for value in find(text[offset : sentences[last].end])
+        for value in found
     ]
 
 

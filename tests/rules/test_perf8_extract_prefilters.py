@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from auditor.document.blocks import BlockKind
 from auditor.document.loader import load_document, parse_document
 from auditor.document.model import Document, Sentence
+from auditor.extract import postal
 from auditor.rules.base import Scan
-from auditor.rules.extract import _PREFILTERS, _prefiltered
+from auditor.rules.extract import _PREFILTERS, _marks, _prefiltered
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = sorted(_PREFILTERS)
@@ -31,6 +32,24 @@ def _check(document: Document) -> None:
     for name in NAMES:
         expected = Scan(document).sentences_matching(_PREFILTERS[name][0])
         assert _prefiltered(Scan(document), name) == expected, name
+    _check_digit_lines(document)
+
+
+def _check_digit_lines(document: Document) -> None:
+    """The digit lines of stretches of sentences (the postal finder's), from the document's."""
+    text, sentences = document.text, document.sentences
+    marks = _marks(Scan(document))
+    step = max(len(sentences) // 12, 1)
+    for first in range(0, len(sentences), step):
+        for last in range(first, min(first + 3 * step, len(sentences)), step):
+            start, end = sentences[first].start, sentences[last].end
+            known = marks.digit_lines(start, end)
+            at_edges = (not start or text[start - 1] == "\n") and (
+                end == len(text) or text[end] == "\n"
+            )
+            assert (known is not None) == at_edges
+            if known is not None:
+                assert known == postal.digit_lines(text[start:end]), (start, end)
 
 
 def test_the_corpus_files_pick_some_sentences() -> None:
