@@ -105,8 +105,13 @@ _DAY_FIRST_TLDS = {
     "cy",
 }
 _LABEL_WORDS = 4  # words besides the value that an `alone` sentence may hold
-# A numeric date whose first number is over 12 settles day-first for the whole document.
-_DAY_FIRST_DATE = re.compile(r"\b(?:1[3-9]|2\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2})\b")
+# A numeric date whose first number is over 12 settles day-first for the whole document:
+# `\b(?:1[3-9]|2\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2})\b`, its opening `\b`
+# checked by a look-behind after the first digit (which is a word character), so that the
+# pattern opens with literals and `re` tries it only at a 1, 2 or 3, not at every character.
+_DAY_FIRST_DATE = re.compile(
+    r"(?:1(?<!\w1)[3-9]|2(?<!\w2)\d|3(?<!\w3)[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2})\b"
+)
 
 
 def guess_day_first(document: Document, scan: Scan | None = None) -> bool:

@@ -4,6 +4,7 @@ exactly the sentences `Scan.sentences_matching` picks with the RE2 patterns they
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from auditor.document.loader import load_document, parse_document
 from auditor.document.model import Document, Sentence
 from auditor.extract import postal
 from auditor.rules.base import Scan
-from auditor.rules.extract import _PREFILTERS, _marks, _prefiltered
+from auditor.rules.extract import _DAY_FIRST_DATE, _PREFILTERS, _marks, _prefiltered
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = sorted(_PREFILTERS)
@@ -129,3 +130,34 @@ def test_same_sentences_when_sentences_and_lines_differ(data: st.DataObject) -> 
     text = " ".join(data.draw(st.lists(st.sampled_from(TOKENS), max_size=30)))
     cuts = data.draw(st.lists(st.integers(0, len(text)), max_size=8))
     _check(_document(text, cuts))
+
+
+# `extract._DAY_FIRST_DATE` as it was written before its `\b` became a look-behind.
+_PLAIN_DAY_FIRST = re.compile(
+    r"\b(?:1[3-9]|2\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2})\b"
+)
+
+
+def _day_first_spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def test_day_first_date_as_the_plain_pattern_on_real_policies() -> None:
+    found = 0
+    for path in FILES:
+        text = load_document(path, str(path)).text
+        spans = _day_first_spans(_DAY_FIRST_DATE, text)
+        assert spans == _day_first_spans(_PLAIN_DAY_FIRST, text), path.name
+        found += len(spans)
+    assert found
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["1", "2", "3", "13", "31", "0", "٣", "/", ".", "-", "a", "_", "é", " "]),
+        max_size=14,
+    ).map("".join)
+)
+def test_day_first_date_as_the_plain_pattern_on_generated_text(text: str) -> None:
+    assert _day_first_spans(_DAY_FIRST_DATE, text) == _day_first_spans(_PLAIN_DAY_FIRST, text)
