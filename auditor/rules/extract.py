@@ -312,7 +312,7 @@ class _Marks:
         self._bytes = document.text.encode("latin-1", "replace")
         self._marks = self._bytes.translate(_MARKS)
         self._starts = _sentence_starts(scan)
-        self._ends = [s.end for s in document.sentences]
+        self._ends = [s.start + len(s.text) for s in document.sentences]  # as `Sentence.end`
         # (first digit, end) of each line that holds a digit
         self._digit_lines: list[tuple[int, int]] = []
         find = self._marks.find
