@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.document.loader import load_document
-from auditor.extract import emails
+from auditor.extract import emails, urls
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted(
@@ -45,3 +45,35 @@ def test_bracketed_at_as_the_search_on_real_policies_and_the_cases() -> None:
 )
 def test_bracketed_at_as_the_search_on_generated_text(text: str) -> None:
     assert emails._bracketed_at(text) == bool(emails._BRACKETED_AT.search(text))
+
+
+def _urls_as_before(text: str) -> list[tuple[int, int, str | int]]:
+    """Each URL's value as it was read before the backslash gate: always unescaped."""
+    return [
+        (v.start, v.end, urls._ESCAPE.sub(r"\1", text[v.start : v.end]))
+        for v in urls.find_urls(text)
+    ]
+
+
+URL_CASES = [
+    case["text"]
+    for case in yaml.safe_load((ROOT / "tests" / "extract" / "cases" / "urls.yaml").read_text())
+]
+
+
+def test_url_values_as_before_on_real_policies_and_the_cases() -> None:
+    texts = TEXTS + URL_CASES
+    assert any("\\" in text[v.start : v.end] for text in texts for v in urls.find_urls(text))
+    for text in texts:
+        assert [(v.start, v.end, v.value) for v in urls.find_urls(text)] == _urls_as_before(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["https://a.b/", "www.x.y", "\\_", "\\", "_", "(", ")", "x", " ", "é"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_url_values_as_before_on_generated_text(text: str) -> None:
+    assert [(v.start, v.end, v.value) for v in urls.find_urls(text)] == _urls_as_before(text)
