@@ -3,6 +3,7 @@ on the real policies and on generated text."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.document.loader import load_document
-from auditor.extract import emails, urls
+from auditor.extract import emails, phones, urls
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted(
@@ -77,3 +78,12 @@ def test_url_values_as_before_on_real_policies_and_the_cases() -> None:
 )
 def test_url_values_as_before_on_generated_text(text: str) -> None:
     assert [(v.start, v.end, v.value) for v in urls.find_urls(text)] == _urls_as_before(text)
+
+
+def test_phone_candidate_start_as_with_ignorecase_on_every_code_point() -> None:
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    folded = re.compile(phones._CANDIDATE_START.pattern, phones._CANDIDATE.flags)
+    assert folded.flags & re.IGNORECASE
+    starts = [m.start() for m in phones._CANDIDATE_START.finditer(every)]
+    assert starts == [m.start() for m in folded.finditer(every)]
+    assert len(starts) > 600  # the decimal digits of every script, brackets and plus signs
