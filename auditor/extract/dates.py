@@ -124,9 +124,10 @@ def _month_number(name: str) -> int:
     return _MONTH_OF[name.lower().rstrip(".")]
 
 
-def _text_candidates(text: str, numbers: list[int]) -> list[ValueMatch]:
+def _text_candidates(text: str, numbers: list[int], year4: bool) -> list[ValueMatch]:
+    """The month-name forms (`year4`: whether `text` holds a four-digit year, which they need)."""
     found: list[ValueMatch] = []
-    if _ANY_YEAR4.search(text) is None:
+    if not year4:
         return found
     lower = lowered(text)
     if lower is not None:
@@ -199,10 +200,11 @@ def _year_candidates(text: str, numbers: list[int]) -> list[ValueMatch]:
 
 def find_dates(text: str, *, day_first: bool = False, allow_year: bool = False) -> list[ValueMatch]:
     """Every date in `text` as an ISO 8601 value, sorted and non-overlapping (see module doc)."""
+    year4 = _ANY_YEAR4.search(text) is not None
     # Number starts are wanted only by the forms with a four-digit year (and the bare year).
-    wanted = allow_year or _ANY_YEAR4.search(text) is not None
+    wanted = allow_year or year4
     numbers = [m.start() for m in _NUMBER_START.finditer(text)] if wanted else []
-    candidates = _text_candidates(text, numbers) + _numeric_candidates(text, day_first)
+    candidates = _text_candidates(text, numbers, year4) + _numeric_candidates(text, day_first)
     if allow_year:
         candidates += _year_candidates(text, numbers)
     return resolve_overlaps(candidates)

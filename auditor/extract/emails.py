@@ -78,6 +78,18 @@ def _mailto_starts(text: str) -> Iterator[int]:
         colon = text.find(":", colon + 1)
 
 
+def _bracketed_at(text: str) -> bool:
+    """Whether `_BRACKETED_AT` matches in `text`, tried only at its opening brackets: `re` would
+    try its leading class at every character, and a policy has few brackets."""
+    for bracket in "[({<":
+        at = text.find(bracket)
+        while at >= 0:
+            if _BRACKETED_AT.match(text, at):
+                return True
+            at = text.find(bracket, at + 1)
+    return False
+
+
 def _matches(text: str) -> Iterator[tuple[re.Match[str], str]]:
     """The matches of each pattern in turn, as `finditer` gives them, with their labels."""
     if "@" in text:
@@ -85,7 +97,7 @@ def _matches(text: str) -> Iterator[tuple[re.Match[str], str]]:
             yield m, "mailto"
         for m in finditer_at(_PLAIN, text, _local_starts(text)):
             yield m, ""
-    if _BRACKETED_AT.search(text):
+    if _bracketed_at(text):
         for m in _BRACKETED.finditer(text):
             yield m, "obfuscated"
     if _CAPITAL_AT.search(text) and _CAPITAL_DOT.search(text):
@@ -112,6 +124,6 @@ def find_emails(text: str) -> list[ValueMatch]:
     candidates = [
         ValueMatch(m.start(), m.end(), _address(m), "email", label) for m, label in _matches(text)
     ]
-    for m in _PLACEHOLDER_RE.finditer(text):
+    for m in _PLACEHOLDER_RE.finditer(text) if "[" in text else ():
         candidates.append(ValueMatch(m.start(), m.end(), PLACEHOLDER, "email", "placeholder"))
     return resolve_overlaps(candidates)

@@ -63,7 +63,11 @@ _NO_NUMBER: dict[tuple[Any, ...], int] = {}
 # The library's candidate pattern and where its matches can start: its leading group is
 # optional, so a match starts with a character of that group's leading class or with a digit.
 _CANDIDATE = phonenumbermatcher._PATTERN
-_CANDIDATE_START = re.compile(rf"[{phonenumbermatcher._LEAD_CLASS_CHARS}\d]", _CANDIDATE.flags)
+# Without the pattern's IGNORECASE, which made `re` lowercase every character it tried: no
+# character lowercases to a digit, a bracket or a plus sign (tested on every code point).
+_CANDIDATE_START = re.compile(
+    rf"[{phonenumbermatcher._LEAD_CLASS_CHARS}\d]", _CANDIDATE.flags & ~re.IGNORECASE
+)
 # not in the library's type stubs, which list only some of its private names
 _SECOND_NUMBER_START = phonenumbermatcher._SECOND_NUMBER_START_PATTERN  # type: ignore[attr-defined]
 _TIME_STAMP = phonenumbermatcher._TIME_STAMPS

@@ -301,12 +301,22 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if end < 0 else end
 
 
-def _candidate_lines(text: str) -> list[tuple[int, int]]:
-    """Merged (start, end) stretches of whole lines that can hold a strong part; end takes in
-    the line break, so that look-aheads at the end of a line see what they see in the text."""
+def digit_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line of `text` holding an ASCII digit, end just past its line break
+    (or one past the text's end)."""
     rfind = text.rfind
     # m.end() is the line break ending the digit's line, or the text's end
-    found = [(rfind("\n", 0, m.start()) + 1, m.end() + 1) for m in _DIGIT_LINE.finditer(text)]
+    return [(rfind("\n", 0, m.start()) + 1, m.end() + 1) for m in _DIGIT_LINE.finditer(text)]
+
+
+def _candidate_lines(
+    text: str, digits: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
+    """Merged (start, end) stretches of whole lines that can hold a strong part; end takes in
+    the line break, so that look-aheads at the end of a line see what they see in the text.
+    `digits`: `digit_lines(text)`, if the caller knows it."""
+    rfind = text.rfind
+    found = digit_lines(text) if digits is None else list(digits)
     pos = 0
     while (m := _COUNTY.search(text, pos)) is not None:
         start = rfind("\n", 0, m.start()) + 1
@@ -362,9 +372,11 @@ def _weak_matches(text: str, strong: list[_Part]) -> list[list[re.Match[str]]]:
     return [[m for line in lines for m in per_line[line][i]] for i in range(len(_WEAK))]
 
 
-def _parts(text: str) -> list[_Part]:
+def _parts(text: str, digits: list[tuple[int, int]] | None = None) -> list[_Part]:
     parts: list[_Part] = []
-    lines = [(start, end, _gates_in(text, start, end)) for start, end in _candidate_lines(text)]
+    # (called with one argument when it can be: the tests put the plain version in its place)
+    candidates = _candidate_lines(text) if digits is None else _candidate_lines(text, digits)
+    lines = [(start, end, _gates_in(text, start, end)) for start, end in candidates]
     numbers: dict[int, list[int]] = {}  # stretch start -> its numbers' first digits
     for index, (label, pattern) in enumerate(_STRONG):
         for start, end, gates in lines:
@@ -418,10 +430,11 @@ def _blocked_by(strong: list[_Part]) -> Callable[[int, int], bool]:
     return blocked
 
 
-def find_postal(text: str) -> list[ValueMatch]:
-    """Every postal address or address part in `text` (see the module doc), sorted, no overlaps."""
+def find_postal(text: str, digits: list[tuple[int, int]] | None = None) -> list[ValueMatch]:
+    """Every postal address or address part in `text` (see the module doc), sorted, no overlaps.
+    `digits`: `digit_lines(text)`, if the caller knows it (a scan of the text is spared)."""
     groups: list[list[_Part]] = []
-    for part in _parts(text):
+    for part in _parts(text) if digits is None else _parts(text, digits):
         if groups:
             end = max(p.end for p in groups[-1])
             joins = part.start <= end or _SEPARATOR.fullmatch(text, end, part.start) is not None

@@ -44,5 +44,6 @@ def find_urls(text: str) -> list[ValueMatch]:
             continue
         if url.lower().startswith("www.") and "." not in url[4:]:
             continue
-        found.append(ValueMatch(m.start(), m.start() + len(url), _ESCAPE.sub(r"\1", url), "url"))
+        value = _ESCAPE.sub(r"\1", url) if "\\" in url else url  # every escape has a backslash
+        found.append(ValueMatch(m.start(), m.start() + len(url), value, "url"))
     return found

@@ -105,8 +105,13 @@ _DAY_FIRST_TLDS = {
     "cy",
 }
 _LABEL_WORDS = 4  # words besides the value that an `alone` sentence may hold
-# A numeric date whose first number is over 12 settles day-first for the whole document.
-_DAY_FIRST_DATE = re.compile(r"\b(?:1[3-9]|2\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2})\b")
+# A numeric date whose first number is over 12 settles day-first for the whole document:
+# `\b(?:1[3-9]|2\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2})\b`, its opening `\b`
+# checked by a look-behind after the first digit (which is a word character), so that the
+# pattern opens with literals and `re` tries it only at a 1, 2 or 3, not at every character.
+_DAY_FIRST_DATE = re.compile(
+    r"(?:1(?<!\w1)[3-9]|2(?<!\w2)\d|3(?<!\w3)[01])[./-](?:0?[1-9]|1[0-2])[./-](?:\d{4}|\d{2})\b"
+)
 
 
 def guess_day_first(document: Document, scan: Scan | None = None) -> bool:
@@ -121,9 +126,7 @@ def guess_day_first(document: Document, scan: Scan | None = None) -> bool:
     # sentence holding a digit; at a sentence's edges `\b` sees the same as in the whole text
     # (a line break or the end). The phone prefilter lists those sentences for every document.
     sentences = document.sentences
-    return any(
-        _DAY_FIRST_DATE.search(sentences[i].text) for i in scan.sentences_matching(_DIGIT_LINE)
-    )
+    return any(_DAY_FIRST_DATE.search(sentences[i].text) for i in _prefiltered(scan, "phone"))
 
 
 def guess_region(document: Document) -> str:
@@ -274,6 +277,164 @@ _URL_CANDIDATE = _PREFILTERS["url"][0]
 _DIGIT_LINE = _PREFILTERS["phone"][0]  # an ASCII digit, run on to the end of its line
 
 
+def _mark_table() -> bytes:
+    """`_Marks`' translation of a text's bytes: an ASCII digit to "0", an ASCII letter to its
+    lower case; line breaks, ":", "/" and "." stay; any other byte becomes "#"."""
+    table = bytearray(b"#" * 256)
+    for byte in b"\n:/.abcdefghijklmnopqrstuvwxyz":
+        table[byte] = byte
+    for byte in b"ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        table[byte] = byte + 32
+    table[ord("0") : ord("9") + 1] = b"0" * 10
+    return bytes(table)
+
+
+_MARKS = _mark_table()
+_WORD_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+
+
+class _Marks:
+    """The sentences the line prefilters (date, phone, postal, url) pick in one document, found
+    with `bytes.find` in one translation of its text (`_MARKS`) instead of one RE2 pass each.
+
+    Each of those patterns runs on to the end of its line, so `Scan.sentences_matching` files,
+    per line, the sentence where the line's first match starts; that match is found here by a
+    search for its literal part ("0" for a digit, "00" for two, "http" in the lowercased marks)
+    and filed the same way. The text is encoded to Latin-1, any other character as "?": one
+    byte per character, so byte offsets are character offsets, and every character these
+    patterns read is ASCII, which the encoding keeps (`\\b` in RE2 reads only ASCII letters,
+    digits and "_" as word characters).
+    """
+
+    def __init__(self, scan: Scan) -> None:
+        document = scan.document
+        self._text = document.text
+        self._bytes = document.text.encode("latin-1", "replace")
+        self._marks = self._bytes.translate(_MARKS)
+        self._starts = _sentence_starts(scan)
+        self._ends = [s.start + len(s.text) for s in document.sentences]  # as `Sentence.end`
+        # (first digit, end) of each line that holds a digit
+        self._digit_lines: list[tuple[int, int]] = []
+        find = self._marks.find
+        at = find(b"0")
+        while at >= 0:
+            end = find(b"\n", at)
+            if end < 0:
+                self._digit_lines.append((at, len(self._marks)))
+                break
+            self._digit_lines.append((at, end))
+            at = find(b"0", end)
+
+        self._firsts = [at for at, _ in self._digit_lines]
+
+    def digit(self) -> list[int]:
+        """Sentences of `phones.CANDIDATE` run to the line end: an ASCII digit."""
+        return self._sentences(self._firsts)
+
+    def digit_lines(self, start: int, end: int) -> list[tuple[int, int]] | None:
+        """`postal.digit_lines(text[start:end])`, read from the document's lines, or None when
+        the stretch does not start and end at a line's edges."""
+        text = self._text
+        if (start and text[start - 1] != "\n") or (end < len(text) and text[end] != "\n"):
+            return None
+        lines = self._digit_lines[
+            bisect.bisect_left(self._firsts, start) : bisect.bisect_left(self._firsts, end)
+        ]
+        rfind = text.rfind
+        return [(rfind("\n", 0, at) + 1 - start, line_end + 1 - start) for at, line_end in lines]
+
+    def date(self) -> list[int]:
+        """Sentences of `dates.CANDIDATE` run to the line end: two ASCII digits in a row, which
+        stand on a line with a digit, from its first one."""
+        find = self._marks.find
+        found = [find(b"00", at, end) for at, end in self._digit_lines]
+        return self._sentences([at for at in found if at >= 0])
+
+    def postal(self) -> list[int]:
+        """Sentences of `postal.CANDIDATE` run to the line end: a digit or `\\bCo\\.?[ \\t]`."""
+        data = self._bytes
+        found = list(self._firsts)
+        find = data.find
+        at = find(b"Co")
+        while at >= 0:
+            if not (at and data[at - 1] in _WORD_BYTES):
+                after = at + 3 if data[at + 2 : at + 3] == b"." else at + 2
+                if data[after : after + 1] in (b" ", b"\t"):
+                    found.append(at)
+            at = find(b"Co", at + 2)
+        return self._sentences(self._first_per_line(sorted(found)))
+
+    def url(self, scan: Scan) -> list[int]:
+        """Sentences of `urls.CANDIDATE` run to the line end: "http://", "https://" or "www."
+        in any case."""
+        if "\u017f" in self._text:  # a long s, which RE2 reads as an "s" in any case
+            return scan.sentences_matching(_URL_CANDIDATE)
+        marks = self._marks
+        found = []
+        find = marks.find
+        at = find(b"http")
+        while at >= 0:
+            if marks.startswith(b"://", at + 4) or marks.startswith(b"s://", at + 4):
+                found.append(at)
+            at = find(b"http", at + 4)
+        at = find(b"www.")
+        while at >= 0:
+            found.append(at)
+            at = find(b"www.", at + 4)
+        return self._sentences(self._first_per_line(sorted(found)))
+
+    def _first_per_line(self, offsets: list[int]) -> list[int]:
+        """The first of the ascending `offsets` on each line."""
+        found = []
+        line_end = -1
+        find = self._marks.find
+        for at in offsets:
+            if at > line_end:
+                found.append(at)
+                line_end = find(b"\n", at)
+                if line_end < 0:
+                    line_end = len(self._marks)
+        return found
+
+    def _sentences(self, offsets: list[int]) -> list[int]:
+        """`Scan.sentences_matching` of a pattern whose matches start at `offsets` and run on to
+        the end of their line."""
+        starts, ends = self._starts, self._ends
+        hit: list[int] = []
+        current_end = -1
+        for start in offsets:
+            if start <= current_end:
+                continue  # this sentence is already in
+            i = bisect.bisect_right(starts, start) - 1
+            hit.append(i)
+            current_end = ends[i]
+        return hit
+
+
+def _marks(scan: Scan) -> _Marks:
+    """The scanned document's `_Marks`, made once for all its rules."""
+    found: _Marks | None = scan.extra.get("extract:marks")
+    if found is None:
+        found = scan.extra["extract:marks"] = _Marks(scan)
+    return found
+
+
+def _prefiltered(scan: Scan, extractor: str) -> list[int]:
+    """`scan.sentences_matching` of the extractor's prefilter, in order, once each."""
+    if extractor == "age":
+        return scan.sentences_matching(_PREFILTERS["age"][0])
+    key = ("extract:prefiltered", extractor)
+    found: list[int] | None = scan.extra.get(key)
+    if found is None:
+        marks = _marks(scan)
+        if extractor == "url":
+            found = marks.url(scan)
+        else:
+            found = {"date": marks.date, "phone": marks.digit, "postal": marks.postal}[extractor]()
+        scan.extra[key] = found
+    return found
+
+
 def _runs(scan: Scan, extractor: str) -> list[tuple[int, int]]:
     """(first, last) sentences of each stretch of text that can hold a value, in order; one
     stretch of every sentence for an extractor without a prefilter."""
@@ -281,9 +442,9 @@ def _runs(scan: Scan, extractor: str) -> list[tuple[int, int]]:
     prefilter = _PREFILTERS.get(extractor)
     if prefilter is None:
         return [(0, len(sentences) - 1)] if sentences else []
-    pattern, context = prefilter
+    context = prefilter[1]
     runs: list[list[int]] = []
-    for i in scan.sentences_matching(pattern):
+    for i in _prefiltered(scan, extractor):
         first, last = max(i - context, 0), min(i + context, len(sentences) - 1)
         if runs and first <= runs[-1][1] + 1:
             runs[-1][1] = max(runs[-1][1], last)
@@ -301,10 +462,14 @@ def _run_values(
     if extractor not in _PREFILTERS:
         return find(text)
     sentences = scan.document.sentences
-    offset = sentences[first].start
+    offset, end = sentences[first].start, sentences[last].end
+    if find is find_postal:  # its digit lines are known: spare it a scan of the stretch
+        found = find_postal(text[offset:end], _marks(scan).digit_lines(offset, end))
+    else:
+        found = find(text[offset:end])
     return [
         ValueMatch(value.start + offset, value.end + offset, value.value, value.kind, value.label)
-        for value in find(text[offset : sentences[last].end])
+        for value in found
     ]
 
 
@@ -343,7 +508,7 @@ class _Values:
         self._link_ok: dict[tuple[str, str], bool] = {}  # a site repeats its links
         if rule.extractor == "link":
             # Only a sentence with a link, or with a URL in its text, can hold a value.
-            self._with_url = set(scan.sentences_matching(_URL_CANDIDATE))
+            self._with_url = set(_prefiltered(scan, "url"))
             self._todo: set[int] = {i for i, _ in _links(scan)}
             if rule.target is not None:
                 self._todo |= self._with_url
