@@ -7,7 +7,6 @@ import hashlib
 import os
 import re
 import stat
-from dataclasses import replace
 from pathlib import Path
 
 from auditor.document.blocks import Block, BlockKind
@@ -85,15 +84,18 @@ def _mark_corpus_header(blocks: list[Block], metadata: dict[str, str]) -> list[B
     if not blocks:
         return blocks
     first = blocks[0]
-    found = _header_metadata(first.text)
-    if not found or _HEADER.search(first.text).start() > 3:  # type: ignore[union-attr]
+    header = _HEADER.search(first.text)
+    if header is None or header.start() > 3:
         return blocks
-    metadata.update(found)
+    metadata.update(site=header.group("site"), archived=header.group("date"))
     for link in first.links:
         if link.target.startswith("http"):
             metadata["source_url"] = link.target
             break
-    return [replace(first, kind=BlockKind.META), *blocks[1:]]
+    # (As dataclasses.replace, without its walk over the fields.)
+    meta = Block(BlockKind.META, first.text, first.offsets, first.level, first.links)
+    blocks[0] = meta
+    return blocks
 
 
 def _size(n: int) -> str:
@@ -115,7 +117,7 @@ def load_document(
         raise DocumentError(
             f"unsupported file type '{path.suffix or path.name}'" + (f" ({kind})" if kind else "")
         )
-    if not data.strip():
+    if not data or data.isspace():  # as `not data.strip()`, without its copy
         raise DocumentError("empty file")
     if reason := is_binary(data):
         raise DocumentError(reason)
@@ -142,16 +144,41 @@ def _read(path: Path, max_bytes: int | None) -> bytes:
         elif stat.S_ISSOCK(mode):
             kind = "socket"
         raise DocumentError(f"not a regular file ({kind})")
-    with path.open("rb") as f:
-        size = os.fstat(f.fileno()).st_size
+    # A descriptor, not a buffered file object: `read(max_bytes + 1)` on one allocated the
+    # whole limit (64 MB by default: an mmap, an mremap and a munmap for every document), and
+    # opening one cost three more system calls (ioctl, lseek, fstat): 12 calls, now 6.
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
         if max_bytes is not None and size > max_bytes:
             raise DocumentError(
                 f"file is {_size(size)}, over the {_size(max_bytes)} limit (--max-size)"
             )
-        data = f.read() if max_bytes is None else f.read(max_bytes + 1)
+        data = _read_fd(fd, size, None if max_bytes is None else max_bytes + 1)
+    finally:
+        os.close(fd)
     if max_bytes is not None and len(data) > max_bytes:  # grew while we read it
         raise DocumentError(f"file is over the {_size(max_bytes)} limit (--max-size)")
     return data
+
+
+def _read_fd(fd: int, size: int, limit: int | None) -> bytes:
+    """What a buffered file's `read(limit)` (`read()` if `limit` is None) gives: the bytes of
+    `fd` up to its end or `limit` bytes. `size` is the file's size from fstat."""
+    want = size + 1 if limit is None else min(size + 1, limit)
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := os.read(fd, want):
+        chunks.append(chunk)
+        total += len(chunk)
+        if limit is not None and total >= limit:
+            break
+        # A regular file's read stops short only at its end: one byte more confirms it. A
+        # full one means the file grew while it was read.
+        want = 1 << 16 if len(chunk) == want else 1
+        if limit is not None:
+            want = min(want, limit - total)
+    return b"".join(chunks)  # (the chunk itself when there is one)
 
 
 def _os_reason(exc: OSError) -> str:
