@@ -202,15 +202,7 @@ class Scan:
         else:
             starts, ends = self._sentence_bytes()
             spans = _byte_spans(raw, self._data)
-        hit: list[int] = []
-        current_end = -1
-        for start, _ in spans:
-            if start <= current_end:
-                continue  # this sentence is already in
-            i = bisect.bisect_right(starts, start) - 1
-            hit.append(i)
-            current_end = ends[i]
-        return hit
+        return first_sentences([start for start, _ in spans], starts, ends)
 
     def _sentence_bytes(self) -> tuple[list[int], list[int]]:
         """UTF-8 byte offsets of the sentences' starts and ends (the character ones if ASCII)."""
@@ -227,6 +219,21 @@ class Scan:
 # before it goes back to the plain search: a pattern such as `\\b[a-z]` would otherwise cost a
 # call into RE2 per character.
 _MISSES = 16
+
+
+def first_sentences(offsets: Iterable[int], starts: list[int], ends: list[int]) -> list[int]:
+    """The sentences (bounds `starts`, `ends`) in which matches starting at `offsets`, in order,
+    stand, once each, skipping a match that starts before the end of the last sentence filed
+    (as `Scan.sentences_matching` files them)."""
+    hit: list[int] = []
+    current_end = -1
+    for start in offsets:
+        if start <= current_end:
+            continue  # this sentence is already in
+        i = bisect.bisect_right(starts, start) - 1
+        hit.append(i)
+        current_end = ends[i]
+    return hit
 
 
 def _byte_spans(raw: Any, data: bytes, relaxed: Any = None) -> list[tuple[int, int]]:

@@ -41,7 +41,7 @@ from auditor.extract.emails import find_emails
 from auditor.extract.phones import find_phones
 from auditor.extract.postal import find_postal
 from auditor.extract.urls import find_urls
-from auditor.rules.base import Candidate, Hit, Scan
+from auditor.rules.base import Candidate, Hit, Scan, first_sentences
 from auditor.rules.expr import Expr, sentence_hits, test_string
 from auditor.rules.near import word_index, word_starts
 
@@ -399,16 +399,7 @@ class _Marks:
     def _sentences(self, offsets: list[int]) -> list[int]:
         """`Scan.sentences_matching` of a pattern whose matches start at `offsets` and run on to
         the end of their line."""
-        starts, ends = self._starts, self._ends
-        hit: list[int] = []
-        current_end = -1
-        for start in offsets:
-            if start <= current_end:
-                continue  # this sentence is already in
-            i = bisect.bisect_right(starts, start) - 1
-            hit.append(i)
-            current_end = ends[i]
-        return hit
+        return first_sentences(offsets, self._starts, self._ends)
 
 
 def _marks(scan: Scan) -> _Marks:
