@@ -27,9 +27,10 @@ SUITES = {
     "tests/hostile/test_faults.py": "faults (kill, full disk, read-only, interrupt)",
     "tests/hostile/test_properties.py": "property-based fuzzing",
     "tests/checklist/test_errors.py": "checklist mistakes",
+    "tests/checklist/test_cache.py": "checklist cache (broken, planted, unwritable entries)",
     "tests/hostile/test_deep_nesting.py": "files nested 100,000 deep (checklist, labels, reviews)",
     "tests/test_memory_budget.py": "memory budget (main thread, threads, worker processes)",
-    "tests/test_thread_budget.py": "budgets in threads, in a __del__, after the work",
+    "tests/test_thread_budget.py": "budgets in threads, in a __del__, after the work, at exit",
     "tests/document/test_html.py": "HTML parser (malformed, nested, hostile markup)",
     "tests/document/test_encoding.py": "encodings and binary files",
 }
