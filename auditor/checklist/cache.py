@@ -95,7 +95,8 @@ def remember(raw: bytes, data: Any) -> None:
         text = json.dumps({"data": data}, ensure_ascii=False, allow_nan=False)
         # JSON keeps str, int, float, bool, None, lists and string-keyed dicts exactly; a YAML
         # date or a tuple would come back as something else, and then nothing is kept.
-        if json.loads(text) != {"data": data} or not _same_types(json.loads(text)["data"], data):
+        back = json.loads(text)["data"]
+        if back != data or not _same_types(back, data):
             return
     except (TypeError, ValueError, RecursionError):
         return

@@ -41,9 +41,12 @@ class DocumentError(Exception):
 
 def _header_metadata(text: str) -> dict[str, str]:
     m = _HEADER.search(text)
-    if not m:
-        return {}
-    return {"site": m.group("site"), "archived": m.group("date")}
+    return {} if m is None else _metadata_of(m)
+
+
+def _metadata_of(header: re.Match[str]) -> dict[str, str]:
+    """The metadata a corpus header (a match of `_HEADER`) gives."""
+    return {"site": header.group("site"), "archived": header.group("date")}
 
 
 def parse_document(source: str, fmt: str, path: str = "") -> Document:
@@ -87,7 +90,7 @@ def _mark_corpus_header(blocks: list[Block], metadata: dict[str, str]) -> list[B
     header = _HEADER.search(first.text)
     if header is None or header.start() > 3:
         return blocks
-    metadata.update(site=header.group("site"), archived=header.group("date"))
+    metadata.update(_metadata_of(header))
     for link in first.links:
         if link.target.startswith("http"):
             metadata["source_url"] = link.target
