@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import platform
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from auditor import TOOL_NAME, __version__
 from auditor.budget import OutOfMemory, OutOfTime, within_budget
@@ -21,6 +18,9 @@ from auditor.document.loader import DocumentError, load_document
 from auditor.engine import error_findings, evaluate_document
 from auditor.models import AuditRun, CheckInfo, ChecklistInfo, PolicyResult
 from auditor.spool import Spool
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 @dataclass(frozen=True)
@@ -344,6 +344,11 @@ def _parallel(
     it. The batch at the head is then run one document per process, so only a document that
     kills its worker becomes an ERROR; the others go back to the queue for a fresh pool.
     """
+    # Imported here: a run of one process never needs them (about 10 ms of every start).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     # A forking pool starts all its processes at once: never more than there are batches
@@ -382,6 +387,9 @@ def _isolate(
     checklist: Checklist, batch: list[Source], limits: Limits, context: Any
 ) -> Iterator[Encoded]:
     """Process each document of a batch that broke a worker in its own process."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     for source in batch:
         with ProcessPoolExecutor(
             1,

@@ -60,3 +60,20 @@ def test_help_lists_the_lazy_eval_command_and_it_runs() -> None:
     result = CliRunner().invoke(cli, ["eval", "--help"])
     assert result.exit_code == 0 and "Usage: cli eval [OPTIONS]" in result.output
 
+
+
+def test_an_audit_in_one_process_imports_no_process_pool(tmp_path: Path) -> None:
+    from auditor.audit import BATCH
+
+    out = str(tmp_path / "out")
+    for jobs in ("1", "2"):  # five policies are fewer than a batch: no workers at --jobs 2
+        modules = _modules_after(tmp_path, "audit", "policies", "--out", out, "--jobs", jobs, "-q")
+        assert (tmp_path / "out" / "scorecard.xlsx").exists()
+        assert "multiprocessing" not in modules and "concurrent.futures" not in modules
+    many = tmp_path / "many"
+    many.mkdir()
+    policy = (ROOT / "policies" / "strongmail.com_2007-12-26.md").read_bytes()
+    for i in range(BATCH + 1):
+        (many / f"p{i:03}.md").write_bytes(policy)
+    modules = _modules_after(tmp_path, "audit", str(many), "--out", out, "--jobs", "2", "-q")
+    assert "concurrent.futures" in modules  # workers: the pool is imported where it is used

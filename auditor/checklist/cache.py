@@ -4,12 +4,14 @@ Parsing the YAML and validating it against the schema (with the imports of PyYAM
 jsonschema they need) is about a fifth of the start-up of an audit. Neither can change its
 verdict while the file's bytes and the code that reads them stay the same, so the parsed data of
 a file that was accepted is kept under a key made of both: the file's SHA-256, and a fingerprint
-of the loader's source, the schema, the Python version and the installed PyYAML and jsonschema
-files. Any change to one of them is a miss, and a miss takes the full path.
+of the loader's and compiler's source (with the pattern check in `rules/scope.py`), the schema,
+the Python version and the installed PyYAML and jsonschema files. Any change to one of them is a
+miss, and a miss takes the full path.
 
-What a hit skips is only the parse and the schema check: the data is still validated into the
-models and compiled, and if that finds any problem the full path runs again, so every message
-keeps its file:line. An entry that cannot be read, parsed or written is a miss and never an
+What a hit skips is the parse, the schema check and the check that no regex nests quantifiers
+(verdicts that depend only on the file's bytes and that code): the data is still validated into
+the models and compiled, and if that finds any problem the full path runs again, so every
+message keeps its file:line. An entry that cannot be read, parsed or written is a miss and never an
 error; nothing else in the audit depends on the cache. An entry is trusted only if it belongs
 to the user running the audit.
 
@@ -47,10 +49,13 @@ def cache_dir() -> Path | None:
 @cache
 def _fingerprint() -> bytes:
     """What, besides the file, decides whether a checklist parses and passes the schema."""
-    from auditor.checklist import loader
+    from auditor.checklist import compiled, loader
+    from auditor.rules import scope
 
     digest = hashlib.sha256(sys.version.encode())
-    digest.update(Path(loader.__file__).read_bytes())
+    # compiled and scope: a hit also skips the nested-quantifier check of every regex.
+    for source in (loader.__file__, compiled.__file__, scope.__file__):
+        digest.update(Path(source).read_bytes())
     digest.update(json.dumps(loader.checklist_schema(), sort_keys=True).encode())
     for library in ("yaml", "jsonschema"):
         spec = importlib.util.find_spec(library)  # found, not imported

@@ -24,10 +24,9 @@ import shutil
 import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from auditor.models import AuditRun, Evidence, Finding, PolicyResult, Status, Verdict
 from auditor.records import (
@@ -66,6 +65,9 @@ from auditor.reporters.xlsx_writer import (
 )
 from auditor.reviews import FINDINGS_HEADERS, FINDINGS_SHEET, ORPHAN_COLUMNS, ORPHANS_SHEET
 from auditor.spool import FindingOutline, PolicyOutline, outlines
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor, Future
 
 # Excel's limits (Microsoft, "Excel specifications and limits"). Module attributes, read at
 # write time, so tests can lower them to exercise splitting.
@@ -1303,9 +1305,12 @@ class ScorecardJob:
     def cancel(self) -> None:
         """Stop what has not started, wait for what has, and remove the parts."""
         futures = set(self.futures.values())
-        for future in futures:
-            future.cancel()
-        wait(futures)  # nothing may still write into the folder
+        if futures:  # imported only then: a scorecard written in one process never needs it
+            from concurrent.futures import wait
+
+            for future in futures:
+                future.cancel()
+            wait(futures)  # nothing may still write into the folder
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

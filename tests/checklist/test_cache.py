@@ -222,3 +222,60 @@ def test_the_oldest_entries_are_pruned(
         {"n": 3},
         {"n": 4},
     ]
+
+
+def test_a_hit_skips_the_nested_quantifier_check_a_miss_runs_it(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from auditor.checklist import compiled
+    from auditor.rules.scope import nested_quantifier
+
+    parsed: list[str] = []
+
+    def counting(pattern: str) -> bool:
+        parsed.append(pattern)
+        return nested_quantifier(pattern)
+
+    monkeypatch.setattr(compiled, "nested_quantifier", counting)
+    path = _copy(tmp_path)
+    cold = load_checklist(path)
+    cold_count = len(parsed)
+    warm = load_checklist(path)
+    assert cold_count == len(parsed) > 0  # every regex of the baseline on the miss, none on the hit
+    _same(cold, warm)
+    edited = _copy(tmp_path, BASELINE.read_text("utf-8") + "\n# edited\n", "y.yaml")
+    load_checklist(edited)
+    assert len(parsed) == 2 * cold_count
+
+
+def test_a_nested_quantifier_is_flagged_on_every_run(folder: Path, tmp_path: Path) -> None:
+    # The baseline's first regex, now nesting quantifiers.
+    text = BASELINE.read_text("utf-8").replace('{regex: "', '{regex: "(?:a+)+|', 1)
+    path = _copy(tmp_path, text)
+    messages = []
+    for _ in range(2):
+        with pytest.raises(ChecklistError) as raised:
+            load_checklist(path)
+        messages.append(raised.value.lines)
+    assert messages[0] == messages[1]
+    [message] = messages[0]
+    assert message.startswith(f"{path}:32:") and "nests quantifiers" in message
+    assert _entries(folder) == []
+
+
+def test_the_fingerprint_covers_the_pattern_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from auditor.rules import scope
+
+    before = cache._fingerprint()
+    changed = tmp_path / "scope.py"
+    changed.write_bytes(Path(scope.__file__).read_bytes() + b"\n# changed\n")
+    monkeypatch.setattr(scope, "__file__", str(changed))
+    cache._fingerprint.cache_clear()
+    try:
+        assert cache._fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        cache._fingerprint.cache_clear()
+    assert cache._fingerprint() == before
