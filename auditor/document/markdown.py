@@ -172,7 +172,7 @@ def _build(
 ) -> Block | None:
     """Collapse white space, strip, and return the block (None if empty).
 
-    The lists are spent afterwards: the block may own `offsets`.
+    The lists are spent afterwards: the block may own `offsets`, cut to the stripped text.
     """
     text = "".join(parts)
     stripped = text.strip()
@@ -197,8 +197,12 @@ def _build(
         return None
     lead = 0
     if len(stripped) != len(text):
+        # Cut in place (the list is ours): a copy of the rest would take a reference to each
+        # of its ints, and dropping the old list would give them back.
         lead = len(text) - len(text.lstrip())
-        offsets = offsets[lead : lead + len(stripped)]
+        del offsets[lead + len(stripped) :]
+        if lead:
+            del offsets[:lead]
     block_links = []
     for link in links:
         a = max(link.start - lead, 0)
@@ -316,13 +320,13 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
 
     # (The starts from split() go one past the last line, hence strict=False.)
     for start, line in zip(*_numbered_lines(source), strict=False):
-        end = start + len(line)
         if not line or line.isspace():  # also inside a fence; as `not line.strip()`, no copy
             if para_lines:  # flush the paragraph
                 if block := _build(parts, offsets, links, paragraph):
                     blocks.append(block)
                 parts, offsets, links, para_lines = [], [], [], 0
             continue
+        end = start + len(line)
         # Most lines are prose: when the first visible character can open no block construct,
         # skip the tests for them all and go straight to the paragraph. (The test is _PROSE's,
         # without a regex call: \s is what isspace() and lstrip() take, \d what isdecimal().)
