@@ -67,6 +67,12 @@ _WS = "[ " + _ODD_WS[1:]
 # Written to open with a character class (`re` then skips to candidates without trying the
 # pattern at every position): one white space character, then more, or it was not a plain space.
 _SPACE_RUN = re.compile(f"{_WS}(?:{_WS}+|(?<={_ODD_WS}))")
+# The characters _ODD_WS matches. In text with none of them, the runs _SPACE_RUN finds are those
+# of plain spaces, two or more: a pattern that opens with a literal, which `re` searches for
+# several times faster than it tries _SPACE_RUN's class (a range and wide characters) on each
+# character and the rest of the pattern at each single space.
+_ODD_SPACES = "\t\f\v\x00\xa0" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u205f\u3000"
+_SPACES = re.compile("   *")  # (two literal spaces: `re` then searches for the pair)
 _BREAK_TAG = re.compile(r"<br\s*/?>$", re.IGNORECASE)
 
 
@@ -223,7 +229,9 @@ def _build_collapsed(
     out: list[str] = []
     out_offsets: list[int] = []
     gone = pos = 0
-    for m in _SPACE_RUN.finditer(text):
+    # (`in` for each odd space, at C speed; one wider than the text is answered at once.)
+    runs = _SPACE_RUN if any(map(text.__contains__, _ODD_SPACES)) else _SPACES
+    for m in runs.finditer(text):
         s, e = m.span()
         out.append(text[pos:s])
         out_offsets.extend(offsets[pos:s])

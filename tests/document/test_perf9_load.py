@@ -1,13 +1,17 @@
 """Ninth session's loading shortcuts give exactly what the code before them gave: a block's
-offsets cut in place when its text is stripped (`markdown._build`), and the entity check at a
-sentence's end skipped for a source without "&" (`build_sentences`)."""
+offsets cut in place when its text is stripped (`markdown._build`), the entity check at a
+sentence's end skipped for a source without "&" (`build_sentences`), and runs of plain spaces
+found with a literal pattern in text without other white space (`markdown._build_collapsed`)."""
 
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditor.document import markdown
 from auditor.document.blocks import BlockKind, Link, offset_run
@@ -93,3 +97,32 @@ def test_without_an_ampersand_a_sentence_ends_on_its_last_character() -> None:
     sentences, text = build_sentences(source, blocks, widen_to_markup, MARKUP_EDGES)
     assert text == "We sell data.\nWrite to us."
     assert [(s.src_start, s.src_end) for s in sentences] == [(0, 17), (18, 30)]
+
+
+def test_odd_spaces_are_the_characters_of_the_odd_white_space_class() -> None:
+    odd = re.compile(markdown._ODD_WS)
+    expected = {chr(c) for c in range(sys.maxunicode + 1) if odd.match(chr(c))}
+    assert set(markdown._ODD_SPACES) == expected
+    assert len(markdown._ODD_SPACES) == len(expected)
+
+
+_PLAIN_SPACE_TEXTS = st.text(alphabet=st.characters(exclude_characters=markdown._ODD_SPACES))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_PLAIN_SPACE_TEXTS, st.text(alphabet=" a.\n\r\u2028\x85\u1680é")))
+def test_plain_space_runs_are_the_runs_of_the_space_run_pattern(text: str) -> None:
+    assert [m.span() for m in markdown._SPACES.finditer(text)] == [
+        m.span() for m in markdown._SPACE_RUN.finditer(text)
+    ]
+
+
+@pytest.mark.parametrize("path", MARKDOWN, ids=lambda path: path.name)
+def test_collapsed_blocks_are_those_of_the_space_run_pattern(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every markdown file parsed again with _SPACE_RUN for every block, as before."""
+    source = decode(path.read_bytes()).text
+    fast = parse_markdown(source)
+    monkeypatch.setattr(markdown, "_SPACES", markdown._SPACE_RUN)
+    assert fast == parse_markdown(source)
