@@ -140,7 +140,8 @@ def build_sentences(
     count = source.count
     source_end = len(source)
     bisect_right = bisect.bisect_right
-    entity_at = _ENTITY.match
+    # A span that ends on an "&" may end inside a decoded entity: most sources have none.
+    entity_at = _ENTITY.match if "&" in source else None
     path: list[tuple[int, str]] = []  # (level, heading text)
     section: tuple[str, ...] = ()
     sentences: list[Sentence] = []
@@ -177,7 +178,11 @@ def build_sentences(
             text = block_text[start:end]
             src_start = offsets[start]  # as Block.source_span, without a call per sentence
             src_end = offsets[end - 1] + 1
-            if source[src_end - 1] == "&" and (entity := entity_at(source, src_end - 1)):
+            if (
+                entity_at is not None
+                and source[src_end - 1] == "&"
+                and (entity := entity_at(source, src_end - 1))
+            ):
                 src_end = entity.end()  # a decoded entity maps to its '&': cite it whole
             if widen is not None and (
                 widen_at is None
