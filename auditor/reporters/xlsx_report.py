@@ -722,7 +722,7 @@ class _Tally:
             findings: Sequence[Finding | FindingOutline] = policy.findings
             for finding, status in zip(findings, final_statuses(run, policy), strict=True):
                 self.evidence_per_finding.append(len(finding.evidence))
-                self.machine[finding.status.value] += 1
+                self.machine[finding.status._value_] += 1
                 self.final[status] += 1
                 if status in ("PASS", "FAIL", "REVIEW") and finding.check_id in self.counted:
                     self.counted[finding.check_id] += 1
