@@ -235,3 +235,31 @@ def test_a_lone_surrogate_fails_as_before(real_run: AuditRun) -> None:
         dumps(_plain_policy_document(real_run, policy), 2).encode()
     with pytest.raises(UnicodeEncodeError):
         policy_json(real_run, policy)
+
+
+def test_the_float_check_sees_every_number_field() -> None:
+    """_plain_floats looks at the score and the extracted values only: the result models have no
+    other field that can hold a float. A new field fails here until policy_json checks it."""
+    from auditor.models import NearMiss
+
+    fields = {
+        model.__name__: {name: str(field.annotation) for name, field in model.model_fields.items()}
+        for model in (PolicyResult, Finding, Evidence, NearMiss)
+    }
+    numbers = {
+        (model, name, kind)
+        for model, kinds in fields.items()
+        for name, kind in kinds.items()
+        if "float" in kind or "Any" in kind
+    }
+    assert numbers == {
+        ("PolicyResult", "score", "float | None"),
+        ("Finding", "extracted", "dict[str, typing.Any]"),
+    }, numbers
+    plain = {"<class 'str'>", "<class 'int'>", "list[str]", "dict[str, str]"}
+    nested = {"list[auditor.models.Evidence]", "list[auditor.models.NearMiss]"}
+    nested |= {"list[auditor.models.Finding]", "<enum 'Status'>"}
+    others = {
+        kind for kinds in fields.values() for kind in kinds.values() if kind not in plain | nested
+    }
+    assert others <= {kind for _, _, kind in numbers}, others
