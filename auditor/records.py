@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from auditor.models import (
     AuditRun,
+    CheckInfo,
     Finding,
     NearMiss,
     PolicyResult,
@@ -99,7 +100,7 @@ def evidence_fingerprint(finding: Finding) -> str:
     """Short hash of what a reviewer judged: the machine status and the quoted sentences
     (evidence, near misses, error). Lines and offsets are left out, so an edit elsewhere in the
     policy does not make a review stale; whitespace is normalised for the same reason."""
-    parts = [finding.status.value, finding.reason]
+    parts = [finding.status._value_, finding.reason]
     parts += [_squeezed(e.quote) for e in finding.evidence]
     parts += ["~" + _squeezed(n.quote) for n in finding.near_misses]
     # surrogatepass: a lone surrogate from a broken file must not break the hash.
@@ -128,17 +129,22 @@ def final_status(finding: Finding | FindingOutline, review: Review | None) -> st
         return Status.PASS.value
     if verdict is Verdict.NOT_APPLICABLE:
         return NOT_APPLICABLE
-    return finding.status.value
+    return finding.status._value_  # .value runs Python (enum's property), _value_ does not
 
 
 def final_statuses(run: AuditRun, policy: PolicyResult | PolicyOutline) -> list[str]:
     """Final status of each of the policy's findings, in checklist order."""
-    return [final_status(f, run.reviews.get(f.id)) for f in policy.findings]
+    reviews = run.reviews
+    if not reviews:  # a first audit: the machine statuses (asked for up to 8 times a finding)
+        return [f.status._value_ for f in policy.findings]  # .value runs Python, _value_ not
+    return [final_status(f, reviews.get(f.id)) for f in policy.findings]
 
 
 def reviewed_score(run: AuditRun, policy: PolicyResult) -> float | None:
     """The policy's weighted score with reviews applied (engine.score on final statuses):
     PASS 1, REVIEW the checklist's review credit, FAIL 0; ERROR and N/A left out."""
+    if not run.reviews:
+        return policy.score  # nothing to apply: the engine's own number
     finals = final_statuses(run, policy)
     if finals == [f.status.value for f in policy.findings]:
         return policy.score  # nothing changed: the engine's own number
@@ -171,7 +177,7 @@ def _both_counts(run: AuditRun) -> tuple[dict[str, int], dict[str, int]]:
     for policy in outlines(run.policies):
         findings: Sequence[Finding | FindingOutline] = policy.findings
         for finding, status in zip(findings, final_statuses(run, policy), strict=True):
-            machine[finding.status.value] += 1
+            machine[finding.status._value_] += 1
             final[status] += 1
     return machine, final
 
@@ -183,19 +189,31 @@ def review_state(finding: Finding, review: Review | None) -> str:
     return REVIEW_STALE if review.stale else REVIEW_CURRENT
 
 
-def finding_record(run: AuditRun, policy: PolicyResult, finding: Finding) -> dict[str, Any]:
-    """The flat record of one finding (primary evidence only)."""
-    check = next((c for c in run.checks if c.id == finding.check_id), None)
+def check_index(run: AuditRun) -> dict[str, CheckInfo]:
+    """The run's checks by id (the first of an id, as a search in checklist order finds it)."""
+    return {c.id: c for c in reversed(run.checks)}
+
+
+def finding_record(
+    run: AuditRun,
+    policy: PolicyResult,
+    finding: Finding,
+    checks: Mapping[str, CheckInfo] | None = None,
+) -> dict[str, Any]:
+    """The flat record of one finding (primary evidence only); `checks` is check_index(run),
+    for callers that make many records."""
+    check = (check_index(run) if checks is None else checks).get(finding.check_id)
     first = finding.evidence[0] if finding.evidence else None
-    review = run.reviews.get(finding.id)
+    review = run.reviews.get(finding.id) if run.reviews else None
     fingerprint = evidence_fingerprint(finding)
+    status: str = finding.status._value_
     return {
         "policy_id": policy.id,
         "policy_path": policy.path,
         "check_id": finding.check_id,
         "check_title": check.title if check else "",
-        "severity": check.severity.value if check else "",
-        "status": finding.status.value,
+        "severity": check.severity._value_ if check else "",
+        "status": status,
         "quote": first.quote if first else "",
         "line": first.line if first else None,
         "section": format_section(first.section) if first else "",
@@ -207,7 +225,7 @@ def finding_record(run: AuditRun, policy: PolicyResult, finding: Finding) -> dic
         "near_misses": format_near_misses(finding.near_misses),
         "reason": finding.reason,
         "finding_id": finding.id,
-        "final_status": final_status(finding, review),
+        "final_status": status if review is None else final_status(finding, review),
         "verdict": review.verdict.value if review and review.verdict else "",
         "comment": review.comment if review else "",
         "reviewer": review.reviewer if review else "",
@@ -250,8 +268,12 @@ def policy_document(run: AuditRun, policy: PolicyResult) -> dict[str, Any]:
     """One entry of results.json's "policies": the result with its final score and statuses."""
     doc = policy.model_dump(mode="json")
     doc["final_score"] = reviewed_score(run, policy)
+    reviews = run.reviews
     for finding, record in zip(policy.findings, doc["findings"], strict=True):
-        record["final_status"] = final_status(finding, run.reviews.get(finding.id))
+        # Without reviews the final status is the machine's, already in the record as text.
+        review = reviews.get(finding.id) if reviews else None
+        final = record["status"] if review is None else final_status(finding, review)
+        record["final_status"] = final
     return doc
 
 

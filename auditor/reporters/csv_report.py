@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.models import AuditRun, PolicyResult
-from auditor.records import FINDING_COLUMNS, finding_record, spreadsheet_safe
+from auditor.records import FINDING_COLUMNS, check_index, finding_record, spreadsheet_safe
 from auditor.reporters.atomic import atomic_output
 from auditor.reporters.sinks import Sink, feed
 
@@ -88,12 +88,15 @@ class FindingRecords:
 
     def __init__(self, run: AuditRun) -> None:
         self.run = run
+        self._checks = check_index(run)
         self._policy: PolicyResult | None = None
         self._records: list[dict[str, Any]] = []
 
     def __call__(self, policy: PolicyResult) -> list[dict[str, Any]]:
         """The records of `policy`'s findings, in order (not to be changed: they are shared)."""
         if policy is not self._policy:  # a reference is held, so `is` cannot mistake a copy
-            self._records = [finding_record(self.run, policy, f) for f in policy.findings]
+            self._records = [
+                finding_record(self.run, policy, f, self._checks) for f in policy.findings
+            ]
             self._policy = policy
         return self._records

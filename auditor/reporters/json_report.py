@@ -8,8 +8,10 @@ from json.encoder import encode_basestring  # the C escaper when _json is built 
 from pathlib import Path
 from typing import Any
 
+from pydantic_core import PydanticSerializationError
+
 from auditor.models import AuditRun, PolicyResult
-from auditor.records import policy_document, results_document
+from auditor.records import final_statuses, policy_document, results_document, reviewed_score
 from auditor.reporters.atomic import atomic_output
 from auditor.reporters.sinks import Sink, feed
 
@@ -26,21 +28,83 @@ def write_json(run: AuditRun, path: Path) -> Path:
 def json_sink(run: AuditRun, path: Path) -> Sink[PolicyResult, Path]:
     """write_json as a sink: the results are sent to it one at a time (see sinks)."""
     head = results_document(run, policies=False)
-    with atomic_output(path, "w", encoding="utf-8") as out:
-        out.write("{")
+    # Bytes, as policy_json gives them (UTF-8, as json.dump's text written in UTF-8).
+    with atomic_output(path, "wb") as out:
+        out.write(b"{")
         for i, (key, value) in enumerate(head.items()):
-            out.write(("," if i else "") + "\n " + dumps(key, 1) + ": ")
+            out.write((("," if i else "") + "\n " + dumps(key, 1) + ": ").encode())
             if key != "policies":
-                out.write(dumps(value, 1))
+                out.write(dumps(value, 1).encode())
                 continue
             # The list as json.dump writes it at nesting 1: "[]" when empty.
-            separator = "[\n  "
+            separator = b"[\n  "
             while (policy := (yield)) is not None:
-                out.write(separator + dumps(policy_document(run, policy), 2))
-                separator = ",\n  "
-            out.write("[]" if separator[0] == "[" else "\n ]")
-        out.write("\n}\n")
+                out.write(separator)
+                out.write(policy_json(run, policy))
+                separator = b",\n  "
+            out.write(b"[]" if separator[:1] == b"[" else b"\n ]")
+        out.write(b"\n}\n")
     return path
+
+
+def policy_json(run: AuditRun, policy: PolicyResult) -> bytes:
+    """`dumps(policy_document(run, policy), 2)` in UTF-8: a policy's entry of results.json.
+
+    Written by the model's own pydantic serializer (in Rust, from the model: no dict of the
+    policy is built), whose text with an indent of 1 is json.dumps's but for floats under 1e-4
+    (0.00001 where Python writes 1e-05): a policy with such a float, a value of a type not
+    seen in the records, or a lone surrogate (which pydantic refuses) goes the plain way. The
+    two keys policy_document adds last, each finding's "final_status" and the policy's
+    "final_score", are put in where their objects end: a finding's object is the only one
+    whose closing brace stands on a line of its own indented two spaces.
+    """
+    findings = policy.findings
+    if _plain_floats(policy):
+        try:
+            text = policy.__pydantic_serializer__.to_json(policy, indent=1)
+        except PydanticSerializationError:
+            text = b""
+        pieces = text.split(b"\n  }")
+        if len(pieces) == len(findings) + 1 and pieces[-1].endswith(b"\n}"):
+            score = reviewed_score(run, policy)
+            ends = [
+                f',\n   "final_status": {encode_basestring(status)}\n  }}'.encode()
+                for status in final_statuses(run, policy)
+            ]
+            ends.append(f',\n "final_score": {_SCALARS[type(score)](score)}\n}}'.encode())
+            pieces[-1] = pieces[-1][:-2]
+            return b"".join([x for pair in zip(pieces, ends, strict=True) for x in pair]).replace(
+                b"\n", b"\n  "
+            )
+    return dumps(policy_document(run, policy), 2).encode()
+
+
+def _plain_floats(policy: PolicyResult) -> bool:
+    """Whether every number the policy's JSON holds is one pydantic writes as json.dumps does:
+    the score, and the extracted values (str, int, None, or lists of them in the records)."""
+    if not _plain(policy.score):
+        return False
+    for finding in policy.findings:
+        for value in finding.extracted.values():
+            if type(value) not in _TEXTS and not _plain(value):
+                return False
+    return True
+
+
+_TEXTS = frozenset({str, type(None)})
+
+
+def _plain(value: Any) -> bool:
+    kind = type(value)
+    if kind in _TEXTS or kind is int or kind is bool:
+        return True
+    if kind is float:  # pydantic writes 0 < |x| < 1e-4 as 0.00001 or 1e-7, json as 1e-05
+        return not 0 < abs(value) < 1e-4
+    if kind is list:
+        return all(map(_plain, value))
+    if kind is dict:
+        return all(map(_plain, value.values()))
+    return False
 
 
 def dumps(value: Any, depth: int = 0) -> str:

@@ -26,7 +26,7 @@ from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from auditor.models import AuditRun, Evidence, Finding, PolicyResult, Status, Verdict
 from auditor.records import (
@@ -383,25 +383,43 @@ def _term_pattern(term: str) -> re.Pattern[str] | None:
     return re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
 
 
+class _RichText(NamedTuple):
+    """A rich-text cell's value rendered once, as `_Sheet.append` writes its list of runs."""
+
+    runs: list[tuple[str, bool]]
+    xml: str  # the runs' XML
+    shown: str  # the text the cell shows
+
+
+def _rendered(runs: list[tuple[str, bool]]) -> _RichText:
+    return _RichText(
+        runs,
+        "".join([f"{_RUN_START[bold]}{text_element(text)}</r>" for text, bold in runs if text]),
+        "".join([text for text, _ in runs]),
+    )
+
+
 class _RichQuotes:
     """`_rich_evidence` of the evidence snippets of the policy being written, each worked out
-    once: the Findings sheet shows a finding's first snippet, the Evidence sheet all of them.
-    Holds the last policy only."""
+    and rendered once: the Findings sheet shows a finding's first snippet, the Evidence sheet
+    all of them. Holds the last policy only."""
 
     def __init__(self) -> None:
         self._policy: PolicyResult | None = None
-        self._runs: dict[int, list[tuple[str, bool]] | str] = {}
+        self._cells: dict[int, _RichText | str] = {}
 
-    def __call__(self, policy: PolicyResult, evidence: Evidence) -> list[tuple[str, bool]] | str:
-        """The quote of `evidence`, one of `policy`'s snippets, as _rich_evidence gives it (not
-        to be changed: it is shared)."""
+    def __call__(self, policy: PolicyResult, evidence: Evidence) -> _RichText | str:
+        """The quote of `evidence`, one of `policy`'s snippets: _rich_evidence's plain text, or
+        its runs rendered."""
         if policy is not self._policy:
-            self._policy, self._runs = policy, {}
+            self._policy, self._cells = policy, {}
         # By id: the policy is held, so its snippets live and their ids are not reused.
-        runs = self._runs.get(id(evidence))
-        if runs is None:
-            runs = self._runs[id(evidence)] = _rich_evidence(evidence.quote, evidence.terms)
-        return runs
+        cell = self._cells.get(id(evidence))
+        if cell is None:
+            runs = _rich_evidence(evidence.quote, evidence.terms)
+            cell = runs if isinstance(runs, str) else _rendered(runs)
+            self._cells[id(evidence)] = cell
+        return cell
 
 
 def _font(**kwargs: Any) -> Font:
@@ -586,6 +604,11 @@ class _Sheet:
                 if not wraps:
                     continue
                 shown = str(value)
+            elif kind is _RichText:  # evidence, rendered once for the Findings and Evidence rows
+                parts.append(
+                    f'<c r="{letters[i]}{number}{style} t="inlineStr"><is>{value.xml}</is></c>'
+                )
+                shown = value.shown
             elif value is None or value == "":
                 if typed_into:
                     parts.append(f'<c r="{letters[i]}{number}{style}/>')
@@ -724,7 +747,7 @@ class _Tally:
             findings: Sequence[Finding | FindingOutline] = policy.findings
             for finding, status in zip(findings, final_statuses(run, policy), strict=True):
                 self.evidence_per_finding.append(len(finding.evidence))
-                self.machine[finding.status.value] += 1
+                self.machine[finding.status._value_] += 1
                 self.final[status] += 1
                 if status in ("PASS", "FAIL", "REVIEW") and finding.check_id in self.counted:
                     self.counted[finding.check_id] += 1

@@ -58,6 +58,8 @@ def _plain_append(sheet: X._Sheet, cells: Sequence[tuple[Any, str] | None]) -> t
             if style in book.typed_into:
                 parts.append(empty_cell(f"{letters[i]}{row}", style))
             continue
+        if isinstance(value, X._RichText):  # runs rendered ahead (perf9): render them here
+            value = value.runs
         if type(value) is str:
             value = shown = _plain_excel_text(value)
             parts.append(text_cell(f"{letters[i]}{row}", style, value))
