@@ -5,18 +5,20 @@ The engine, not the primitives, attaches check ids, statuses and evidence (STYLE
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
 from auditor.checklist.compiled import Checklist, CompiledCheck, Condition
 from auditor.document.blocks import BlockKind
 from auditor.document.model import Document, Sentence
-from auditor.models import Evidence, Finding, NearMiss, PolicyResult, Status
+from auditor.models import Finding, PolicyResult, Status
 from auditor.rules.base import Candidate, Hit, RuleOutput, Scan
 from auditor.rules.scope import allowed_sentences, excluded, widen
 
 MAX_EVIDENCE = 3
 MAX_NEAR_MISSES = 3
+_HEADING = BlockKind.HEADING
 
 
 @dataclass
@@ -38,8 +40,11 @@ def run_rules(check: CompiledCheck, scan: Scan) -> dict[str, RuleOutput]:
     outputs: dict[str, RuleOutput] = {}
     document = scan.document
     for rule in check.rules:
-        within = [widen(document, outputs[d].sentences(), rule.window) for d in rule.within]
-        allowed = allowed_sentences(document, within, rule.in_section, rule.first, rule.last)
+        allowed: set[int] | None = None  # no scope (most rules): every sentence
+        scoped = rule.first is not None or rule.last is not None or rule.in_section is not None
+        if scoped or rule.within:
+            within = [widen(document, outputs[d].sentences(), rule.window) for d in rule.within]
+            allowed = allowed_sentences(document, within, rule.in_section, rule.first, rule.last)
         out = outputs[rule.id] = RuleOutput()
         if allowed is not None and not allowed:
             continue  # a primitive only looks at allowed sentences: spare it the scans
@@ -78,38 +83,46 @@ def _terms(sentence: Sentence, spans: list[tuple[int, int]]) -> list[str]:
 
 def _evidence(
     document: Document, outputs: dict[str, RuleOutput], rules: list[str]
-) -> list[Evidence]:
+) -> list[dict[str, Any]]:
+    """The fields of the check's Evidence, best first (validated with the Finding)."""
     support: dict[int, list[str]] = {}
     spans: dict[int, list[tuple[int, int]]] = {}
     for rule_id in rules:
         for hit in outputs[rule_id].hits:
-            support.setdefault(hit.sentence, [])
-            if rule_id not in support[hit.sentence]:
-                support[hit.sentence].append(rule_id)
-            spans.setdefault(hit.sentence, []).extend(hit.spans)
-    headings = {i for i in support if document.sentences[i].kind is BlockKind.HEADING}
-    matched = {i: sum(b - a for a, b in set(spans[i])) for i in support}
+            i = hit.sentence
+            supporting = support.get(i)
+            if supporting is None:
+                support[i] = [rule_id]
+                spans[i] = list(hit.spans)
+            else:
+                if rule_id not in supporting:
+                    supporting.append(rule_id)
+                spans[i].extend(hit.spans)
+    sentences = document.sentences
     # Most supporting rules first; a body sentence before a bare heading; then the sentence
-    # that matches more of the rules' words; then document order.
-    ranked = sorted(support, key=lambda i: (-len(support[i]), i in headings, -matched[i], i))
-    ranked = ranked[:MAX_EVIDENCE]
-    out = []
-    for i in ranked:
-        s = document.sentences[i]
-        out.append(
-            Evidence(
-                **_citation(document, s),
-                terms=_terms(s, spans[i]),
-                rule=support[i][0],
-            )
+    # that matches more of the rules' words; then document order (sentence indices are
+    # distinct, so sorting these tuples sorts by that key).
+    ranked = sorted(
+        (
+            -len(supporting),
+            sentences[i].kind is _HEADING,
+            -sum(b - a for a, b in set(spans[i])),
+            i,
         )
+        for i, supporting in support.items()
+    )
+    out = []
+    for *_, i in ranked[:MAX_EVIDENCE]:
+        s = sentences[i]
+        out.append({**_citation(document, s), "terms": _terms(s, spans[i]), "rule": support[i][0]})
     return out
 
 
 def _near_misses(
-    document: Document, check: CompiledCheck, outputs: dict[str, RuleOutput]
-) -> list[NearMiss]:
-    needed = list(dict.fromkeys(check.passes.rules()))
+    document: Document, check: CompiledCheck, outputs: dict[str, RuleOutput], needed: list[str]
+) -> list[dict[str, Any]]:
+    """The fields of a failed check's NearMiss records, best first (validated with the
+    Finding); `needed`: the rules its pass clause names, once each."""
     hit_rules: dict[int, list[str]] = {}
     reasons: dict[int, list[str]] = {}
     matched: dict[int, int] = {}  # characters of rule terms matched in each sentence
@@ -123,31 +136,67 @@ def _near_misses(
             matched[cand.sentence] = matched.get(cand.sentence, 0) + sum(
                 b - a for a, b in cand.spans
             )
-    scored = {
-        i: 2 * len(hit_rules.get(i, [])) + len(reasons.get(i, []))
-        for i in set(hit_rules) | set(reasons)
-    }
+    if not matched:
+        return []
     # More rules that matched first; then more of the rules' words (a sentence that says "last
-    # updated" beats one that only says "effective"); then document order.
-    ranked = sorted(scored, key=lambda i: (-scored[i], -matched.get(i, 0), i))[:MAX_NEAR_MISSES]
+    # updated" beats one that only says "effective"); then document order. Every sentence with
+    # a hit or a candidate is in `matched`.
+    ranked = sorted(
+        (-2 * len(hit_rules.get(i, ())) - len(reasons.get(i, ())), -count, i)
+        for i, count in matched.items()
+    )
     misses = []
-    for i in ranked:
+    sentences = document.sentences
+    for *_, i in ranked[:MAX_NEAR_MISSES]:
         parts = []
-        if hit_rules.get(i):
-            missing = [r for r in needed if r not in hit_rules[i]]
+        hit_by = hit_rules.get(i)
+        if hit_by:
+            missing = [r for r in needed if r not in hit_by]
             parts.append(
-                f"matched {', '.join(hit_rules[i])}"
+                f"matched {', '.join(hit_by)}"
                 + (f" but not {', '.join(missing)}" if missing else "")
             )
         parts.extend(reasons.get(i, []))
-        s = document.sentences[i]
-        misses.append(
-            NearMiss(
-                **_citation(document, s),
-                reason="; ".join(parts),
-            )
-        )
+        misses.append({**_citation(document, sentences[i]), "reason": "; ".join(parts)})
     return misses
+
+
+@dataclass(frozen=True)
+class _Wording:
+    """What a check's findings say of its status logic: the same on every document."""
+
+    passed: str  # decided_by of a PASS
+    reviewed: str  # decided_by of a REVIEW
+    failed: str  # decided_by of a FAIL
+    needed: list[str]  # the rules the pass clause names, once each (near misses)
+
+
+# Per check (by id, with a weak reference that tells a reused id from the same check): the
+# descriptions walk the condition tree, which never changes once compiled.
+_WORDING: dict[int, tuple[weakref.ref[CompiledCheck], _Wording]] = {}
+
+
+def _wording(check: CompiledCheck) -> _Wording:
+    found = _WORDING.get(id(check))
+    if found is not None and found[0]() is check:
+        return found[1]
+    passes = check.passes.describe()
+    if check.review is None:
+        review = ""
+        failed = f"fail: pass ({passes}) did not hold"
+    else:
+        review = check.review.describe()
+        failed = f"fail: neither pass ({passes}) nor review ({review}) held"
+    wording = _Wording(
+        passed=f"pass: {passes}",
+        reviewed=f"review: {review}",
+        failed=failed,
+        needed=list(dict.fromkeys(check.passes.rules())),
+    )
+    if len(_WORDING) >= 4096:  # ids of checks long gone: start again
+        _WORDING.clear()
+    _WORDING[id(check)] = (weakref.ref(check), wording)
+    return wording
 
 
 def _pick(values: list[Any], how: str) -> Any:
@@ -165,30 +214,23 @@ def _pick(values: list[Any], how: str) -> Any:
 def evaluate_check(check: CompiledCheck, scan: Scan, policy_id: str) -> CheckTrace:
     """Run one check on one document and build its finding."""
     outputs = run_rules(check, scan)
-    matched = {rule_id for rule_id, out in outputs.items() if out.matched}
-    clause: tuple[str, Condition] | None = None
+    matched = {rule_id for rule_id, out in outputs.items() if out.hits}
+    wording = _wording(check)
+    clause: Condition | None = None
     if check.passes.holds(matched):
-        status, clause = Status.PASS, ("pass", check.passes)
+        status, clause, decided = Status.PASS, check.passes, wording.passed
     elif check.review is not None and check.review.holds(matched):
-        status, clause = Status.REVIEW, ("review", check.review)
+        status, clause, decided = Status.REVIEW, check.review, wording.reviewed
     else:
-        status = Status.FAIL
+        status, decided = Status.FAIL, wording.failed
     document = scan.document
     if clause is not None:
-        support = list(dict.fromkeys(clause[1].positive_rules(matched)))
+        support = list(dict.fromkeys(clause.positive_rules(matched)))
         evidence = _evidence(document, outputs, support)
-        decided = f"{clause[0]}: {clause[1].describe()}"
-        near: list[NearMiss] = []
+        near: list[dict[str, Any]] = []
     else:
         evidence = []
-        if check.review is None:
-            decided = f"fail: pass ({check.passes.describe()}) did not hold"
-        else:
-            decided = (
-                f"fail: neither pass ({check.passes.describe()}) nor review "
-                f"({check.review.describe()}) held"
-            )
-        near = _near_misses(document, check, outputs)
+        near = _near_misses(document, check, outputs, wording.needed)
     extracted = {}
     for name, spec in check.values.items():
         values: list[Any] = []
@@ -197,14 +239,18 @@ def evaluate_check(check: CompiledCheck, scan: Scan, policy_id: str) -> CheckTra
             if values:
                 break
         extracted[name] = _pick(values, spec.pick)
-    finding = Finding(
-        id=finding_id(policy_id, check.spec.id),
-        check_id=check.spec.id,
-        status=status,
-        decided_by=decided,
-        evidence=evidence,
-        extracted=extracted,
-        near_misses=near,
+    # One validation for the finding and its evidence and near misses (each a dict of the
+    # fields), rather than one per model: the same models, a third of the calls.
+    finding = Finding.model_validate(
+        {
+            "id": finding_id(policy_id, check.spec.id),
+            "check_id": check.spec.id,
+            "status": status,
+            "decided_by": decided,
+            "evidence": evidence,
+            "extracted": extracted,
+            "near_misses": near,
+        }
     )
     return CheckTrace(check, outputs, finding)
 

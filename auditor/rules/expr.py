@@ -166,6 +166,24 @@ class Expr:
         """Whether every leaf is a positive leaf (no `not` anywhere)."""
         return all(leaf.key in self.positive_keys for leaf in self.leaf_list)
 
+    @cached_property
+    def leaf_by_key(self) -> dict[int, Leaf]:
+        """The leaves by key (a leaf named twice is one key)."""
+        return {leaf.key: leaf for leaf in self.leaf_list}
+
+    @cached_property
+    def leaf_keys(self) -> frozenset[int]:
+        """The leaves' keys."""
+        return frozenset(self.leaf_by_key)
+
+    @cached_property
+    def leaf_union(self) -> bool:
+        """Whether the expression is a leaf or `any` of such expressions: then it holds on
+        exactly the sentences where some leaf has a hit, with all their spans."""
+        if isinstance(self, AnyOf):
+            return all(item.leaf_union for item in self.items)
+        return isinstance(self, Leaf)
+
     def test(self, hits: dict[int, list[Span]]) -> tuple[bool, list[Span]]:
         """Decide on one sentence from its leaf hits; returns (matched, positive spans)."""
         raise NotImplementedError
@@ -397,26 +415,50 @@ def compile_expr(raw: Any, path: Sequence[str | int], registry: LeafRegistry) ->
     return Not(compile_expr(raw["not"], [*path, "not"], registry))
 
 
-def sentence_hits(expr: Expr, scan: Scan) -> dict[int, dict[int, list[Span]]]:
-    """Leaf hits of an expression grouped by sentence: {sentence: {leaf key: spans}}."""
-    by_sentence: dict[int, dict[int, list[Span]]] = {}
+def _scanned(expr: Expr, scan: Scan) -> Iterator[tuple[int, dict[int, list[Span]]]]:
+    """Each leaf of `expr` that may have hits (the RE2 sets ruled the others out) with its
+    hits by sentence, each leaf once."""
     present = scan.present
+    by_key = expr.leaf_by_key
+    # Only the present keys are looked at, found by a set intersection in C; their order does
+    # not matter: each leaf's hits are its own, and callers look them up by key.
+    keys = by_key if present is None else expr.leaf_keys & present
     can_fold = scan.can_fold
-    for leaf in expr.leaf_list:
-        key = leaf.key
-        if present is not None and key not in present:
-            continue  # no hits (and no call to find that out)
+    for key in keys:
+        leaf = by_key[key]
         # Only the forms the scan will use are asked for: each is compiled on first use, and
         # a process that never meets a long s or a Kelvin sign never needs the plain relaxed
         # form of a leaf that has a folded one (about 17 ms of RE2 compiles for the baseline).
         folded = leaf.folded if can_fold else None
         relaxed = leaf.relaxed if folded is None else None
-        for sentence, spans in scan.leaf_hits(key, leaf.regex, relaxed, folded).items():
+        yield key, scan.leaf_hits(key, leaf.regex, relaxed, folded)
+
+
+def sentence_hits(expr: Expr, scan: Scan) -> dict[int, dict[int, list[Span]]]:
+    """Leaf hits of an expression grouped by sentence: {sentence: {leaf key: spans}}."""
+    by_sentence: dict[int, dict[int, list[Span]]] = {}
+    for key, hits in _scanned(expr, scan):
+        for sentence, spans in hits.items():
             found = by_sentence.get(sentence)
             if found is None:
                 by_sentence[sentence] = {key: spans}
             else:
                 found[key] = spans
+    return by_sentence
+
+
+def union_hits(expr: Expr, scan: Scan) -> dict[int, set[Span]]:
+    """For an expression whose `leaf_union` holds: the sentences it holds on, each with the
+    distinct spans of its leaves (what `test` on `sentence_hits` gives, without the
+    grouping by leaf)."""
+    by_sentence: dict[int, set[Span]] = {}
+    for _, hits in _scanned(expr, scan):
+        for sentence, spans in hits.items():
+            found = by_sentence.get(sentence)
+            if found is None:
+                by_sentence[sentence] = set(spans)
+            else:
+                found.update(spans)
     return by_sentence
 
 

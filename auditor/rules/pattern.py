@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from auditor.rules.base import Candidate, Hit, Scan
-from auditor.rules.expr import Expr, sentence_hits
+from auditor.rules.expr import Expr, sentence_hits, union_hits
 
 
 @dataclass
@@ -30,6 +30,13 @@ class Pattern:
     match: Expr
 
     def evaluate(self, scan: Scan, allowed: set[int] | None) -> Iterator[Hit | Candidate]:
+        if self.match.leaf_union:
+            # A leaf or `any` of leaves (most patterns): every sentence with a hit matches.
+            spans_by_sentence = union_hits(self.match, scan)
+            for i in sorted(spans_by_sentence):
+                if allowed is None or i in allowed:
+                    yield Hit(i, tuple(sorted(spans_by_sentence[i])))
+            return
         by_sentence = sentence_hits(self.match, scan)
         positive = self.match.positive_keys
         if self.match.all_positive:

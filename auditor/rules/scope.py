@@ -21,7 +21,7 @@ from typing import Any
 
 from auditor.document.model import Document
 from auditor.rules.base import Scan
-from auditor.rules.expr import Expr, sentence_hits, test_string
+from auditor.rules.expr import Expr, sentence_hits, test_string, union_hits
 
 # CPython's own regex parser, used only to inspect a pattern's structure (re._parser from 3.11,
 # sre_parse before; importing sre_parse on 3.11+ warns).
@@ -115,6 +115,9 @@ def allowed_sentences(
 
 def excluded(unless: Expr, scan: Scan) -> dict[int, str]:
     """Sentences that `unless` rejects, with the reason."""
+    reason = f"excluded by unless {unless.describe()}"
+    if unless.leaf_union:  # a leaf or `any` of leaves: it holds wherever a leaf has a hit
+        return dict.fromkeys(union_hits(unless, scan), reason)
     by_sentence = sentence_hits(unless, scan)
     # An expression with no positive term (`not: ...`) can hold on a sentence with no hits.
     candidates = (
@@ -123,5 +126,5 @@ def excluded(unless: Expr, scan: Scan) -> dict[int, str]:
     out = {}
     for i in candidates:
         if unless.test(by_sentence.get(i, {}))[0]:
-            out[i] = f"excluded by unless {unless.describe()}"
+            out[i] = reason
     return out
