@@ -102,6 +102,21 @@ class Scan:
         if leaves is not None:
             self.present = leaves.present(self._data)
 
+    @property
+    def starts(self) -> list[int]:
+        """Start offset of each sentence in the document's text (shared: do not modify)."""
+        return self._starts
+
+    @property
+    def ends(self) -> list[int]:
+        """End offset (`Sentence.end`) of each sentence (shared: do not modify)."""
+        return self._ends
+
+    @property
+    def ascii_data(self) -> bytes | None:
+        """The text's bytes when it is all ASCII (a byte per character), else None."""
+        return self._data if len(self._data) == len(self.document.text) else None
+
     def leaf_hits(
         self, key: int, regex: Any, relaxed: Any = None, folded: tuple[Any, Any] | None = None
     ) -> dict[int, list[tuple[int, int]]]:

@@ -309,10 +309,14 @@ class _Marks:
     def __init__(self, scan: Scan) -> None:
         document = scan.document
         self._text = document.text
-        self._bytes = document.text.encode("latin-1", "replace")
+        # An ASCII text's UTF-8 bytes, which the scan holds, are its Latin-1 bytes.
+        ascii_data = scan.ascii_data
+        self._bytes = (
+            ascii_data if ascii_data is not None else document.text.encode("latin-1", "replace")
+        )
         self._marks = self._bytes.translate(_MARKS)
-        self._starts = _sentence_starts(scan)
-        self._ends = [s.start + len(s.text) for s in document.sentences]  # as `Sentence.end`
+        self._starts = scan.starts
+        self._ends = scan.ends
         # (first digit, end) of each line that holds a digit
         self._digit_lines: list[tuple[int, int]] = []
         find = self._marks.find
@@ -505,7 +509,7 @@ class _Values:
                 self._todo |= self._with_url
             return
         self._find = rule._find(scan)
-        self._starts = _sentence_starts(scan)
+        self._starts = scan.starts
         self._runs = _runs(scan, rule.extractor)
         self._firsts = [first for first, _ in self._runs]
         self._pending = set(range(len(self._runs)))
@@ -599,14 +603,6 @@ def _within(
         if k and reach[k - 1] >= first - distance - 1:
             kept.append(v)
     return kept
-
-
-def _sentence_starts(scan: Scan) -> list[int]:
-    """Start offsets of the scanned document's sentences, listed once for all its rules."""
-    found: list[int] | None = scan.extra.get("extract:starts")
-    if found is None:
-        found = scan.extra["extract:starts"] = [s.start for s in scan.document.sentences]
-    return found
 
 
 def _links(scan: Scan) -> list[tuple[int, Link]]:

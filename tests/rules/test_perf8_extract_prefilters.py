@@ -161,3 +161,17 @@ def test_day_first_date_as_the_plain_pattern_on_real_policies() -> None:
 )
 def test_day_first_date_as_the_plain_pattern_on_generated_text(text: str) -> None:
     assert _day_first_spans(_DAY_FIRST_DATE, text) == _day_first_spans(_PLAIN_DAY_FIRST, text)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_the_marks_read_the_scans_bytes_and_bounds(path: Path) -> None:
+    """An ASCII text's marks come from the scan's UTF-8 bytes, any other's from its Latin-1
+    copy; both are the Latin-1 bytes (a byte per character), and the sentence bounds are the
+    sentences' own."""
+    document = load_document(path)
+    scan = Scan(document)
+    marks = _marks(scan)
+    assert marks._bytes == document.text.encode("latin-1", "replace")
+    assert (scan.ascii_data is marks._bytes) is document.text.isascii()
+    assert marks._starts == [s.start for s in document.sentences]
+    assert marks._ends == [s.start + len(s.text) for s in document.sentences]
