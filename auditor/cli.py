@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import importlib
 import itertools
 import os
@@ -377,6 +378,12 @@ def explain(policy: Path, check_id: str, checklist_path: Path) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    # What the imports made lives as long as the process: the cyclic collector need not walk
+    # it again at each full collection, nor at exit (1.4 % of the instructions of an audit of
+    # the real corpus, 2.3 % of one policy's), and a forked worker's collector leaves those
+    # pages unwritten. Only here, in a process of our own: a program or test that calls `cli`
+    # keeps its collector as it is.
+    gc.freeze()
     cli()
 
 

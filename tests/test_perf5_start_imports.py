@@ -77,3 +77,31 @@ def test_an_audit_in_one_process_imports_no_process_pool(tmp_path: Path) -> None
         (many / f"p{i:03}.md").write_bytes(policy)
     modules = _modules_after(tmp_path, "audit", str(many), "--out", out, "--jobs", "2", "-q")
     assert "concurrent.futures" in modules  # workers: the pool is imported where it is used
+
+
+def test_the_console_entry_point_freezes_what_start_up_made(tmp_path: Path) -> None:
+    """`auditor` (cli.main) runs its command with the start-up's objects out of the collector's
+    reach; calling `cli` itself, as this test process does, leaves the collector alone."""
+    probe = (
+        "import gc, sys\n"
+        "from auditor import cli\n"
+        "before = gc.get_freeze_count()\n"
+        "cli.cli = lambda: print(before, gc.get_freeze_count())\n"
+        "cli.main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    before, during = map(int, done.stdout.split())
+    assert before == 0 and during > 10_000  # every module, class and function of the start-up
+    import gc
+
+    from click.testing import CliRunner
+
+    from auditor.cli import cli
+
+    frozen = gc.get_freeze_count()
+    out = str(tmp_path / "out")
+    result = CliRunner().invoke(cli, ["audit", "policies", "--out", out, "--format", "csv", "-q"])
+    assert result.exit_code == 0 and gc.get_freeze_count() == frozen
