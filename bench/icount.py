@@ -27,6 +27,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.ab import extract
@@ -55,31 +56,32 @@ for _ in range(1 + int(sys.argv[2])):
 _COLLECTED = re.compile(r"Collected : (\d+)")
 
 
+def callgrind(args: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Instructions callgrind counts for `python ARGS` (run in a scratch folder, with `env`
+    added to the environment and a fixed hash seed, so set and dict orders repeat), and what
+    it printed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/callgrind.out"]
+        full_env = {**os.environ, "PYTHONHASHSEED": "0", **env}
+        proc = subprocess.run(
+            [*cmd, sys.executable, *args], cwd=tmp, env=full_env, capture_output=True, text=True
+        )
+    found = _COLLECTED.search(proc.stderr)
+    if proc.returncode != 0 or found is None:
+        raise SystemExit(f"callgrind run failed:\n{proc.stderr[-2000:]}")
+    return int(found.group(1)), proc.stdout
+
+
 def instructions(code: Path, repeat: int) -> tuple[int, int]:
     """Instructions callgrind counts for the child with the code in `code`, and the number of
     documents in the corpus."""
     paths = [str(CORPUS / "md"), str(CORPUS / "html")]
     checklist = str(code / "checklists" / "baseline.yaml")
-    with tempfile.TemporaryDirectory() as tmp:
-        cmd = [
-            "valgrind",
-            "--tool=callgrind",
-            f"--callgrind-out-file={tmp}/callgrind.out",
-            sys.executable,
-            "-c",
-            _CHILD,
-            checklist,
-            str(repeat),
-            *paths,
-        ]
-        # The code under test first on the path, ahead of the installed (editable) auditor; a
-        # fixed hash seed, so set and dict orders (and their instruction counts) repeat.
-        env = {**os.environ, "PYTHONPATH": str(code), "PYTHONHASHSEED": "0"}
-        proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True)
-    found = _COLLECTED.search(proc.stderr)
-    if proc.returncode != 0 or found is None:
-        raise SystemExit(f"callgrind run failed:\n{proc.stderr[-2000:]}")
-    return int(found.group(1)), int(proc.stdout)
+    # The code under test first on the path, ahead of the installed (editable) auditor.
+    count, out = callgrind(
+        ["-c", _CHILD, checklist, str(repeat), *paths], {"PYTHONPATH": str(code)}
+    )
+    return count, int(out)
 
 
 def per_document(code: Path, repeat: int) -> float:
@@ -87,6 +89,18 @@ def per_document(code: Path, repeat: int) -> float:
     full, documents = instructions(code, repeat)
     warm, _ = instructions(code, 0)
     return (full - warm) / (documents * repeat) / 1e6
+
+
+def compare(refs: list[str], count: Callable[[Path], float], unit: str) -> None:
+    """Print `count` of each commit's code (see `bench.ab.extract`), with its ratio to the
+    first's."""
+    first = None
+    for ref in refs:
+        sha, code = extract(ref)
+        value = count(code)
+        ratio = "" if first is None else f" ({value / first:.3f}x the first)"
+        first = value if first is None else first
+        print(f"{ref} ({sha}): {value:.3f} {unit}{ratio}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,13 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.refs:
         print(f"working tree: {per_document(ROOT, args.repeat):.3f} M instructions per document")
         return 0
-    first = None
-    for ref in args.refs:
-        sha, code = extract(ref)
-        count = per_document(code, args.repeat)
-        ratio = "" if first is None else f" ({count / first:.3f}x the first)"
-        first = count if first is None else first
-        print(f"{ref} ({sha}): {count:.3f} M instructions per document{ratio}")
+    compare(args.refs, lambda code: per_document(code, args.repeat), "M instructions per document")
     return 0
 
 

@@ -18,15 +18,13 @@ auditor/models.py. Not a test: nothing here asserts a speed.
 from __future__ import annotations
 
 import argparse
-import os
 import pickle
-import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from bench.corpus_gen import CORPUS
+from bench.icount import callgrind
 from bench.run import ROOT, WORK
 
 CORPORA = {
@@ -65,28 +63,14 @@ with tempfile.TemporaryDirectory() as tmp:
         write_reports(run, Path(tmp), sys.argv[3].split(","))
 print(len(run.policies))
 """
-_COLLECTED = re.compile(r"Collected : (\d+)")
 
 
 def instructions(name: str, repeat: int, formats: list[str]) -> tuple[int, int]:
-    with tempfile.TemporaryDirectory() as tmp:
-        cmd = [
-            "valgrind",
-            "--tool=callgrind",
-            f"--callgrind-out-file={tmp}/callgrind.out",
-            sys.executable,
-            "-c",
-            _CHILD,
-            str(pickled(name)),
-            str(repeat),
-            ",".join(formats),
-        ]
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"}
-        proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True)
-    found = _COLLECTED.search(proc.stderr)
-    if proc.returncode != 0 or found is None:
-        raise SystemExit(f"callgrind run failed:\n{proc.stderr[-2000:]}")
-    return int(found.group(1)), int(proc.stdout)
+    count, out = callgrind(
+        ["-c", _CHILD, str(pickled(name)), str(repeat), ",".join(formats)],
+        {"PYTHONPATH": str(ROOT)},
+    )
+    return count, int(out)
 
 
 def per_policy(name: str, repeat: int, formats: list[str]) -> float:

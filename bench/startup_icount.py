@@ -17,40 +17,32 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
-import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from bench.ab import extract
+from bench.icount import callgrind, compare
 from bench.run import ROOT
 
 POLICY = ROOT / "policies" / "strongmail.com_2007-12-26.md"
-_COLLECTED = re.compile(r"Collected : (\d+)")
 
 
-def instructions(code: Path) -> int:
-    """Instructions of one audit of POLICY by the code in `code`, the second of two runs."""
+def instructions(code: Path) -> float:
+    """Million instructions of one audit of POLICY by the code in `code`, the second of two
+    runs."""
     compileall.compile_dir(str(code / "auditor"), quiet=1)  # no module compiled at each start
     checklist = str(code / "checklists" / "baseline.yaml")
     with tempfile.TemporaryDirectory() as tmp:
-        cli = [sys.executable, "-m", "auditor", "audit", str(POLICY), "--checklist", checklist]
+        args = ["-m", "auditor", "audit", str(POLICY), "--checklist", checklist]
         # No budgets: their timer would look at the policy as often as the machine is busy.
-        cli += ["--out", f"{tmp}/out", "--jobs", "1", "--timeout", "0", "--max-memory", "0", "-q"]
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(code),
-            "PYTHONHASHSEED": "0",
-            "AUDITOR_CACHE_DIR": f"{tmp}/cache",
-        }
-        subprocess.run(cli, cwd=tmp, env=env, check=True, capture_output=True)  # warms the cache
-        counted = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/cg.out", *cli]
-        proc = subprocess.run(counted, cwd=tmp, env=env, capture_output=True, text=True)
-    found = _COLLECTED.search(proc.stderr)
-    if proc.returncode != 0 or found is None:
-        raise SystemExit(f"callgrind run failed:\n{proc.stderr[-2000:]}")
-    return int(found.group(1))
+        args += ["--out", f"{tmp}/out", "--jobs", "1", "--timeout", "0", "--max-memory", "0", "-q"]
+        env = {"PYTHONPATH": str(code), "AUDITOR_CACHE_DIR": f"{tmp}/cache"}
+        warm = subprocess.run([sys.executable, *args], env={**os.environ, **env}, cwd=tmp)
+        if warm.returncode != 0:  # the first run fills the checklist cache
+            raise SystemExit(f"the audit failed (exit {warm.returncode})")
+        count, _ = callgrind(args, env)
+    return count / 1e6
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,15 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("refs", nargs="*", help="commits to count (default: the working tree)")
     args = parser.parse_args(argv)
     if not args.refs:
-        print(f"working tree: {instructions(ROOT) / 1e6:.1f} M instructions for one policy")
+        print(f"working tree: {instructions(ROOT):.1f} M instructions for one policy")
         return 0
-    first = None
-    for ref in args.refs:
-        sha, code = extract(ref)
-        count = instructions(code) / 1e6
-        ratio = "" if first is None else f" ({count / first:.3f}x the first)"
-        first = count if first is None else first
-        print(f"{ref} ({sha}): {count:.1f} M instructions for one policy{ratio}")
+    compare(args.refs, instructions, "M instructions for one policy")
     return 0
 
 
