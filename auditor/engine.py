@@ -5,7 +5,6 @@ The engine, not the primitives, attaches check ids, statuses and evidence (STYLE
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,44 +160,6 @@ def _near_misses(
     return misses
 
 
-@dataclass(frozen=True)
-class _Wording:
-    """What a check's findings say of its status logic: the same on every document."""
-
-    passed: str  # decided_by of a PASS
-    reviewed: str  # decided_by of a REVIEW
-    failed: str  # decided_by of a FAIL
-    needed: list[str]  # the rules the pass clause names, once each (near misses)
-
-
-# Per check (by id, with a weak reference that tells a reused id from the same check): the
-# descriptions walk the condition tree, which never changes once compiled.
-_WORDING: dict[int, tuple[weakref.ref[CompiledCheck], _Wording]] = {}
-
-
-def _wording(check: CompiledCheck) -> _Wording:
-    found = _WORDING.get(id(check))
-    if found is not None and found[0]() is check:
-        return found[1]
-    passes = check.passes.describe()
-    if check.review is None:
-        review = ""
-        failed = f"fail: pass ({passes}) did not hold"
-    else:
-        review = check.review.describe()
-        failed = f"fail: neither pass ({passes}) nor review ({review}) held"
-    wording = _Wording(
-        passed=f"pass: {passes}",
-        reviewed=f"review: {review}",
-        failed=failed,
-        needed=list(dict.fromkeys(check.passes.rules())),
-    )
-    if len(_WORDING) >= 4096:  # ids of checks long gone: start again
-        _WORDING.clear()
-    _WORDING[id(check)] = (weakref.ref(check), wording)
-    return wording
-
-
 def _pick(values: list[Any], how: str) -> Any:
     if how == "all":
         return list(dict.fromkeys(values))
@@ -215,7 +176,7 @@ def evaluate_check(check: CompiledCheck, scan: Scan, policy_id: str) -> CheckTra
     """Run one check on one document and build its finding."""
     outputs = run_rules(check, scan)
     matched = {rule_id for rule_id, out in outputs.items() if out.hits}
-    wording = _wording(check)
+    wording = check.wording
     clause: Condition | None = None
     if check.passes.holds(matched):
         status, clause, decided = Status.PASS, check.passes, wording.passed

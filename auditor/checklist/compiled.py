@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -90,6 +91,17 @@ class CompiledRule:
     last: int | None
 
 
+@dataclass(frozen=True)
+class Wording:
+    """What a check's findings say of its status logic (`decided_by`): the same on every
+    document."""
+
+    passed: str  # decided_by of a PASS
+    reviewed: str  # decided_by of a REVIEW
+    failed: str  # decided_by of a FAIL
+    needed: list[str]  # the rules the pass clause names, once each (near misses)
+
+
 @dataclass
 class CompiledCheck:
     """A check ready to run."""
@@ -99,6 +111,23 @@ class CompiledCheck:
     passes: Condition
     review: Condition | None
     values: dict[str, ValueSpec]
+
+    @functools.cached_property
+    def wording(self) -> Wording:
+        """Worked out once: the descriptions walk the condition trees."""
+        passes = self.passes.describe()
+        if self.review is None:
+            review = ""
+            failed = f"fail: pass ({passes}) did not hold"
+        else:
+            review = self.review.describe()
+            failed = f"fail: neither pass ({passes}) nor review ({review}) held"
+        return Wording(
+            passed=f"pass: {passes}",
+            reviewed=f"review: {review}",
+            failed=failed,
+            needed=list(dict.fromkeys(self.passes.rules())),
+        )
 
 
 @dataclass

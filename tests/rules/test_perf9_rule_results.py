@@ -21,7 +21,6 @@ from auditor.document.model import Document, Sentence
 from auditor.engine import (
     MAX_EVIDENCE,
     MAX_NEAR_MISSES,
-    _wording,
     evaluate_check,
     finding_id,
     run_rules,
@@ -307,19 +306,18 @@ def test_findings_on_real_documents() -> None:
 def test_wording_is_the_checks_own() -> None:
     checklist = _checklist()
     for check in checklist.checks:
-        wording = _wording(check)
-        assert _wording(check) is wording  # worked out once
+        wording = check.wording
+        assert check.wording is wording  # worked out once
         passes = check.passes.describe()
         assert wording.passed == f"pass: {passes}"
         assert wording.needed == list(dict.fromkeys(check.passes.rules()))
         if check.review is not None:
             assert wording.reviewed == f"review: {check.review.describe()}"
-    # Checks that are gone may leave their ids to new ones: a new check is never given the
-    # wording of an old one.
+    # Each check has its own: a new check is never given the wording of an old one.
     for round_ in range(10):
         check = load_checklist(ROOT / "checklists" / "baseline.yaml").checks[0]
         check.passes = Condition("rule", rule=f"rule-{round_}")
-        assert _wording(check).passed == f"pass: rule-{round_}"
+        assert check.wording.passed == f"pass: rule-{round_}"
         del check
         gc.collect()
 
