@@ -16,21 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.audit import discover, run_audit
-from auditor.checklist.compiled import load_checklist
 from auditor.models import AuditRun
 from auditor.records import policy_documents, results_document
 from auditor.reporters.json_report import dumps, write_json
-
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = [ROOT / "bench" / "corpus" / "md", ROOT / "bench" / "corpus" / "html"]
-
-
-@pytest.fixture(scope="module")
-def real_run() -> AuditRun:
-    """The real corpus audited once (162 policies)."""
-    checklist = load_checklist(str(ROOT / "checklists" / "baseline.yaml"))
-    return run_audit(checklist, discover(CORPUS))
 
 
 def _library(value: Any, depth: int = 0) -> str:

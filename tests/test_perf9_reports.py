@@ -11,26 +11,13 @@ without reviews of every verdict, and on policies made to take the fallbacks.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from auditor import records
-from auditor.audit import discover, run_audit
-from auditor.checklist.compiled import load_checklist
 from auditor.models import AuditRun, Evidence, Finding, PolicyResult, Review, Status, Verdict
 from auditor.reporters.json_report import _plain_floats, dumps, policy_json
-
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = [ROOT / "bench" / "corpus" / "md", ROOT / "bench" / "corpus" / "html"]
-
-
-@pytest.fixture(scope="module")
-def real_run() -> AuditRun:
-    """The real corpus audited once (162 policies)."""
-    checklist = load_checklist(str(ROOT / "checklists" / "baseline.yaml"))
-    return run_audit(checklist, discover(CORPUS))
 
 
 def _reviewed(run: AuditRun) -> AuditRun:

@@ -9,36 +9,16 @@ the code before (the `_plain_*` functions) on the real corpus and the sample pol
 from __future__ import annotations
 
 import re
-from functools import cache
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from real_inputs import baseline, real_documents
 
-from auditor.checklist.compiled import Checklist, load_checklist
-from auditor.document.loader import load_document
-from auditor.document.model import Document
 from auditor.rules.base import Scan, _CharOffsets
 from auditor.rules.expr import AnyOf, Expr, Leaf, Span, sentence_hits
 
-ROOT = Path(__file__).resolve().parents[2]
-_FILES = sorted(
-    [*(ROOT / "bench" / "corpus" / "md").glob("*.md")]
-    + [*(ROOT / "bench" / "corpus" / "html").glob("*.html")]
-    + [*(ROOT / "policies").iterdir()]
-)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
-
-@cache
-def _checklist() -> Checklist:
-    return load_checklist(ROOT / "checklists" / "baseline.yaml")
-
-
-@cache
-def _documents() -> list[Document]:
-    return [load_document(path, str(path)) for path in _FILES]
 
 
 def _plain_char_tables(text: str) -> tuple[list[int], list[int], list[int]]:
@@ -62,12 +42,12 @@ def _tables(offsets: _CharOffsets) -> tuple[list[int], list[int], list[int]]:
 
 def test_the_corpus_has_documents_with_non_ascii_characters() -> None:
     # Otherwise the comparisons below would only see the ASCII shortcut.
-    assert len(_documents()) > 150
-    assert sum(1 for d in _documents() if not d.text.isascii()) > 50
+    assert len(real_documents()) > 150
+    assert sum(1 for d in real_documents() if not d.text.isascii()) > 50
 
 
-def test_character_tables_on_real_documents() -> None:
-    for document in _documents():
+def test_character_tables_on_realreal_documents() -> None:
+    for document in real_documents():
         text = document.text
         offsets = _CharOffsets(text, text.encode("utf-8"))
         assert _tables(offsets) == _plain_char_tables(text), document.path
@@ -81,8 +61,8 @@ def test_character_tables_on_generated_text(text: str) -> None:
     assert _tables(_CharOffsets(text, text.encode("utf-8"))) == _plain_char_tables(text)
 
 
-def test_sentence_bounds_in_bytes_on_real_documents() -> None:
-    for document in _documents():
+def test_sentence_bounds_in_bytes_on_realreal_documents() -> None:
+    for document in real_documents():
         scan = Scan(document)
         starts, ends = scan._sentence_bytes()
         assert starts == [len(document.text[: s.start].encode("utf-8")) for s in document.sentences]
@@ -114,7 +94,7 @@ def _plain_sentence_hits(expr: Expr, scan: Scan) -> dict[int, dict[int, list[Spa
 
 
 def _any_of_leaves() -> list[AnyOf]:
-    checklist = _checklist()
+    checklist = baseline()
     found = []
     for check in checklist.checks:
         for rule in check.rules:
@@ -130,10 +110,10 @@ def test_the_checklist_has_lists_of_leaves() -> None:
     assert all(e._leaf_keys is not None for e in exprs)
 
 
-def test_any_of_leaves_and_sentence_hits_on_real_documents() -> None:
-    checklist = _checklist()
+def test_any_of_leaves_and_sentence_hits_on_realreal_documents() -> None:
+    checklist = baseline()
     matched = 0
-    for document in _documents():
+    for document in real_documents():
         scan = Scan(document, checklist.leaves)
         plain_scan = Scan(document)  # every leaf scanned, none ruled out
         for expr in _any_of_leaves():

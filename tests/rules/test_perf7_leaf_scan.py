@@ -11,17 +11,16 @@ checklist and every extractor prefilter, and on generated text.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from real_inputs import REAL_FILES, baseline
 from test_eval_fast_paths import _plain_candidate_sentences
 from test_scan import document_of, finditer_hits
 
-from auditor.checklist.compiled import Checklist, load_checklist
 from auditor.document.loader import load_document
 from auditor.document.model import Document
 from auditor.rules.base import (
@@ -38,18 +37,7 @@ from auditor.rules.expr import Leaf, LeafRegistry, compile_expr, compile_regex, 
 from auditor.rules.extract import _PREFILTERS
 from auditor.rules.pattern import Pattern
 
-ROOT = Path(__file__).resolve().parents[2]
-_FILES = sorted(
-    [*(ROOT / "bench" / "corpus" / "md").glob("*.md")]
-    + [*(ROOT / "bench" / "corpus" / "html").glob("*.html")]
-    + [*(ROOT / "policies").iterdir()]
-)
 _SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@cache
-def _checklist() -> Checklist:
-    return load_checklist(ROOT / "checklists" / "baseline.yaml")
 
 
 def _plain_byte_spans(raw: Any, data: bytes, relaxed: Any = None) -> Iterator[tuple[int, int]]:
@@ -112,9 +100,9 @@ def _same_byte_spans(leaf: Leaf, data: bytes) -> None:
         )
 
 
-@pytest.mark.parametrize("path", _FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", REAL_FILES, ids=lambda p: p.name)
 def test_every_leaf_and_prefilter_on_real_documents(path: Path) -> None:
-    checklist = _checklist()
+    checklist = baseline()
     document = load_document(path, str(path))
     scan = Scan(document, checklist.leaves)
     plain = Scan(document)
@@ -132,7 +120,7 @@ def test_every_leaf_and_prefilter_on_real_documents(path: Path) -> None:
 def test_the_real_documents_have_multi_byte_characters_in_some_sentences() -> None:
     # The filing has two cases: sentences with and without multi-byte characters.
     both = 0
-    for path in _FILES:
+    for path in REAL_FILES:
         sentences = load_document(path, str(path)).sentences
         sizes = {len(s.text) == len(s.text.encode("utf-8")) for s in sentences}
         both += sizes == {True, False}
@@ -175,7 +163,7 @@ _FOLD_TEXTS = ["", "plain", "Caf\u00e9", "\u017f", "x\u212a", "\u2019\u017f", "ð
 
 @pytest.mark.parametrize("text", _FOLD_TEXTS)
 def test_fold_check(text: str) -> None:
-    document = load_document(_FILES[0], str(_FILES[0]))
+    document = load_document(REAL_FILES[0], str(REAL_FILES[0]))
     for doc in (document, Document("x.md", "md", text, [], [], text)):
         scan = Scan(doc)
         data = doc.text.encode("utf-8")
@@ -211,8 +199,8 @@ _NOT_PATTERNS = [
 ]
 
 
-def test_patterns_on_real_documents() -> None:
-    checklist = _checklist()
+def test_patterns_on_realreal_documents() -> None:
+    checklist = baseline()
     patterns = [
         rule.primitive
         for check in checklist.checks
@@ -225,7 +213,7 @@ def test_patterns_on_real_documents() -> None:
     registry = LeafRegistry()
     others = [Pattern(compile_expr(raw, [], registry)) for raw in _NOT_PATTERNS]
     assert not any(p.match.all_positive for p in others)
-    for path in _FILES:
+    for path in REAL_FILES:
         document = load_document(path, str(path))
         every_other = set(range(0, len(document.sentences), 2))
         for scan, group in ((Scan(document, checklist.leaves), patterns), (Scan(document), others)):

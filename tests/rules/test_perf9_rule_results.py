@@ -10,9 +10,9 @@ code before (the `_plain_*` functions) on the real corpus, the sample policies a
 from __future__ import annotations
 
 import gc
-from functools import cache
-from pathlib import Path
 from typing import Any
+
+from real_inputs import ROOT, baseline, real_documents
 
 from auditor.checklist.compiled import Checklist, CompiledCheck, Condition, load_checklist
 from auditor.document.blocks import BlockKind
@@ -31,23 +31,7 @@ from auditor.rules.expr import AllOf, AnyOf, Expr, LeafRegistry, Not, compile_ex
 from auditor.rules.pattern import Pattern
 from auditor.rules.scope import excluded
 
-ROOT = Path(__file__).resolve().parents[2]
-_FILES = sorted(
-    [*(ROOT / "bench" / "corpus" / "md").glob("*.md")]
-    + [*(ROOT / "bench" / "corpus" / "html").glob("*.html")]
-    + [*(ROOT / "policies").iterdir()]
-)
 _CASES = sorted(p for p in (ROOT / "tests" / "cases").iterdir() if p.is_dir())
-
-
-@cache
-def _checklist() -> Checklist:
-    return load_checklist(ROOT / "checklists" / "baseline.yaml")
-
-
-@cache
-def _documents() -> list[Document]:
-    return [load_document(path, str(path)) for path in _FILES]
 
 
 def _plain_pattern(pattern: Pattern, scan: Scan, allowed: set[int] | None) -> list[Hit | Candidate]:
@@ -121,8 +105,8 @@ def _expressions(registry: LeafRegistry) -> list[Expr]:
     return [compile_expr(raw, ["match"], registry) for raw in raws]
 
 
-def test_patterns_and_unless_on_real_documents() -> None:
-    checklist = _checklist()
+def test_patterns_and_unless_on_realreal_documents() -> None:
+    checklist = baseline()
     extra = _expressions(checklist.leaves)
     patterns = _patterns(checklist) + [Pattern(expr) for expr in extra]
     unless = [r.unless for c in checklist.checks for r in c.rules if r.unless is not None]
@@ -130,7 +114,7 @@ def test_patterns_and_unless_on_real_documents() -> None:
     assert sum(not p.match.leaf_union for p in patterns) >= 5
     assert all(expr.leaf_union for expr in unless)
     hits = rejected = 0
-    for document in _documents():
+    for document in real_documents():
         every_other = set(range(0, len(document.sentences), 2))
         for allowed in (None, every_other):
             scan = Scan(document, checklist.leaves)
@@ -274,17 +258,17 @@ def _plain_finding(check: CompiledCheck, scan: Scan, policy_id: str) -> Finding:
 
 
 def _pairs() -> list[tuple[Checklist, Document]]:
-    checklist = _checklist()
-    pairs = [(checklist, document) for document in _documents()]
+    checklist = baseline()
+    pairs = [(checklist, document) for document in real_documents()]
     for case in _CASES:
         case_checklist = load_checklist(case / "checklist.yaml")
         for path in sorted(case.glob("policy.*")):
             pairs.append((case_checklist, load_document(path, str(path))))
-            pairs += [(case_checklist, document) for document in _documents()[:20]]
+            pairs += [(case_checklist, document) for document in real_documents()[:20]]
     return pairs
 
 
-def test_findings_on_real_documents() -> None:
+def test_findings_on_realreal_documents() -> None:
     statuses: dict[Status, int] = dict.fromkeys(Status, 0)
     evidence = near = 0
     for checklist, document in _pairs():
@@ -304,7 +288,7 @@ def test_findings_on_real_documents() -> None:
 
 
 def test_wording_is_the_checks_own() -> None:
-    checklist = _checklist()
+    checklist = baseline()
     for check in checklist.checks:
         wording = check.wording
         assert check.wording is wording  # worked out once
