@@ -487,23 +487,29 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
     return blocks
 
 
-_OPEN_MARKUP = re.compile(r"(?:\*+|_+|\[|<)+$")
-_CLOSE_MARKUP = re.compile(r"(?:\*+|_+|>|\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\))+")
+# The characters of the emphasis and link syntax that may open just before a sentence.
+_OPEN_CHARS = "*_[<"
+# A link's destination is written `a*(?:ba*)*`, as in _LINK_DEST: the same matches as
+# `(?:a|b)*`, at a fraction of the cost per character of a long URL.
+_CLOSE_MARKUP = re.compile(
+    r"(?:\*+|_+|>|\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+\"[^\"\n]*\")?\))+"
+)
 _CLOSE_FIRST = frozenset("*_>]")  # the characters _CLOSE_MARKUP can start with
 # widen_to_markup changes a span only when one of these stands just before it ("*_[<") or just
 # after it (_CLOSE_FIRST): build_sentences calls it for no other.
-MARKUP_EDGES = frozenset("*_[<") | _CLOSE_FIRST
+MARKUP_EDGES = frozenset(_OPEN_CHARS) | _CLOSE_FIRST
 
 
 def widen_to_markup(source: str, start: int, end: int) -> tuple[int, int]:
     """Grow a source span over emphasis and link syntax that opens just before it or closes
     just after it, so a quote reads `**Security**` or `[here](mailto:x)`, not `Security**`."""
-    # Most sentences open on a letter: test one character before searching back on the line.
-    if start and source[start - 1] in "*_[<":
-        window = max(start - 200, 0)
-        line_start = max(source.rfind("\n", window, start) + 1, window)
-        if m := _OPEN_MARKUP.search(source, line_start, start):
-            start = m.start()
+    # Most sentences open on a letter: test one character before looking further back.
+    if start and source[start - 1] in _OPEN_CHARS:
+        # The opening markup is the run of those characters just before the span, at most 200
+        # back (a run holds no line break, so it stays on the span's line): rstrip finds where
+        # it starts at C speed, where a regex search tried every character from the line start.
+        window = start - 200 if start > 200 else 0
+        start = window + len(source[window:start].rstrip(_OPEN_CHARS))
     # Likewise after it: the closing markup starts with one of these or is not there.
     if source[end : end + 1] in _CLOSE_FIRST and (
         m := _CLOSE_MARKUP.match(source, end, min(len(source), end + 2000))
