@@ -37,8 +37,9 @@ SPOOL_AFTER = 1000
 
 
 class _Outline(BaseModel):
-    # Fields not named here are skipped by the JSON parser, never built into objects.
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # Fields not named here are skipped by the JSON parser, never built into objects. The
+    # validators are built when first used: only a spooled run reads outlines.
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
 
 class _Skipped(_Outline):
