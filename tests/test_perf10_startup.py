@@ -88,3 +88,19 @@ def test_a_budget_in_a_worker_thread_still_ends_the_work() -> None:
     worker.start()
     worker.join(timeout=30)
     assert not worker.is_alive() and len(caught) == 1
+
+
+def test_the_shared_stylesheet_is_left_as_built(tmp_path: Path) -> None:
+    from auditor.audit import Limits, discover, run_audit
+    from auditor.reporters import write_reports
+    from auditor.reporters.xlsx_report import _stylesheet
+    from tests.real_inputs import baseline
+
+    sources = discover([ROOT / "policies"])
+    run = run_audit(baseline(), sources, limits=Limits(timeout=0, max_memory=0))
+    for out in ("a", "b"):  # books, sheets and the workbook all read the one stylesheet
+        write_reports(run, tmp_path / out, ["xlsx"], jobs=1)
+    shared, fresh = _stylesheet(), _stylesheet.__wrapped__()
+    assert _stylesheet() is shared
+    assert (shared.xml(), shared.ids, shared.wrapping) == (fresh.xml(), fresh.ids, fresh.wrapping)
+    assert len(shared.ids) == 17 and len(shared.dxfs) == 5
