@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 
 from auditor.extract.base import ValueMatch, finditer_at, lowered, resolve_overlaps
 
@@ -153,7 +154,7 @@ def _text_candidates(text: str, numbers: list[int], year4: bool) -> list[ValueMa
     return found
 
 
-def _numeric_candidates(text: str, day_first: bool) -> list[ValueMatch]:
+def _numeric_candidates(text: str, day_first: bool | Callable[[], bool]) -> list[ValueMatch]:
     found: list[ValueMatch] = []
     numbers = [m.start() for m in _SEPARATED_NUMBER.finditer(text)]
     for m in finditer_at(_NUM_YMD, text, numbers):
@@ -167,14 +168,14 @@ def _numeric_candidates(text: str, day_first: bool) -> list[ValueMatch]:
             if year not in _NUMERIC_YEARS:
                 continue
             a, b = int(m.group("a")), int(m.group("b"))
-            # (month, day) orders to try, the preferred one first
-            orders = (
-                [(b, a)]
-                if dotted
-                else [(b, a), (a, b)]
-                if day_first or a > 12
-                else [(a, b), (b, a)]
-            )
+            # (month, day) orders to try, the preferred one first; `day_first` is asked only
+            # when the first number could be a month
+            if dotted:
+                orders = [(b, a)]
+            elif a > 12 or (day_first() if callable(day_first) else day_first):
+                orders = [(b, a), (a, b)]
+            else:
+                orders = [(a, b), (b, a)]
             for month, day in orders:
                 iso = _iso_day(year, month, day)
                 if iso is not None:
@@ -198,8 +199,13 @@ def _year_candidates(text: str, numbers: list[int]) -> list[ValueMatch]:
     return found
 
 
-def find_dates(text: str, *, day_first: bool = False, allow_year: bool = False) -> list[ValueMatch]:
-    """Every date in `text` as an ISO 8601 value, sorted and non-overlapping (see module doc)."""
+def find_dates(
+    text: str, *, day_first: bool | Callable[[], bool] = False, allow_year: bool = False
+) -> list[ValueMatch]:
+    """Every date in `text` as an ISO 8601 value, sorted and non-overlapping (see module doc).
+
+    `day_first` may be a function, called only if a numeric date's order depends on it (a
+    document-wide guess that most texts never need)."""
     year4 = _ANY_YEAR4.search(text) is not None
     # Number starts are wanted only by the forms with a four-digit year (and the bare year).
     wanted = allow_year or year4

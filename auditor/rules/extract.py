@@ -22,6 +22,7 @@ Passes on "Last updated: June 5, 2002" (value 2002-06-05); fails on "We will rev
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -152,8 +153,13 @@ class Extract:
     text: Expr | None = None
 
     def _find(self, scan: Scan) -> Callable[[str], list[ValueMatch]]:
+        """The extractor with this rule's options for the scanned document (it holds the
+        scan: keep it no longer than the call that asks for it, see `_Values`)."""
         if self.extractor == "date":
-            day_first = _day_first(scan) if self.day_first is None else self.day_first
+            # Guessed only if a numeric date needs it: most documents hold none.
+            day_first: bool | Callable[[], bool] = (
+                functools.partial(_day_first, scan) if self.day_first is None else self.day_first
+            )
             return lambda s: find_dates(s, day_first=day_first, allow_year=self.allow_year)
         if self.extractor == "phone":
             region = guess_region(scan.document) if self.region == "auto" else self.region
@@ -508,7 +514,6 @@ class _Values:
             if rule.target is not None:
                 self._todo |= self._with_url
             return
-        self._find = rule._find(scan)
         self._starts = scan.starts
         self._runs = _runs(scan, rule.extractor)
         self._firsts = [first for first, _ in self._runs]
@@ -517,10 +522,11 @@ class _Values:
         # [call](tel:800-349-2173). It comes after the sentence's values from the text.
         self._in_links: dict[int, list[ValueMatch]] = {}
         if rule.extractor in ("email", "url", "phone"):
+            find = rule._find(scan)
             for i, link in _links(scan):
                 if rule.extractor == "phone" and not link.target.lower().startswith("tel:"):
                     continue  # digits in a web address are no phone number
-                for value in self._find(link.target):
+                for value in find(link.target):
                     self._in_links.setdefault(i, []).append(
                         ValueMatch(link.start, link.end, value.value, value.kind, "link")
                     )
@@ -551,17 +557,21 @@ class _Values:
         else:
             runs = {r for i in allowed if (r := self._run_of(i)) is not None}
             wanted = sorted(runs & self._pending)
-        for r in wanted:
-            self._read(scan, *self._runs[r])
-            self._pending.discard(r)
+        if wanted:
+            find = self.rule._find(scan)  # not kept: it may hold the scan (a cycle)
+            for r in wanted:
+                self._read(scan, find, *self._runs[r])
+                self._pending.discard(r)
         return self.out
 
-    def _read(self, scan: Scan, first: int, last: int) -> None:
+    def _read(
+        self, scan: Scan, find: Callable[[str], list[ValueMatch]], first: int, last: int
+    ) -> None:
         """File the values of one run under their sentences, each with its link values after."""
         sentences = scan.document.sentences
         starts = self._starts
         by_sentence: dict[int, list[ValueMatch]] = {}
-        for value in _run_values(scan, self.rule.extractor, self._find, first, last):
+        for value in _run_values(scan, self.rule.extractor, find, first, last):
             i = bisect.bisect_right(starts, value.start) - 1
             sentence = sentences[i]
             # A value may run on into the next line (an address block): it belongs to the
