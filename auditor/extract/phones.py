@@ -68,6 +68,9 @@ _CANDIDATE = phonenumbermatcher._PATTERN
 _CANDIDATE_START = re.compile(
     rf"[{phonenumbermatcher._LEAD_CLASS_CHARS}\d]", _CANDIDATE.flags & ~re.IGNORECASE
 )
+# The ASCII characters of that class, for an ASCII text: `re` tests a class of plain characters
+# with a bitmap, but `\\d` with a Unicode look-up per character (tested on every ASCII character).
+_ASCII_CANDIDATE_START = re.compile(r"[(\[+0-9]")
 # not in the library's type stubs, which list only some of its private names
 _SECOND_NUMBER_START = phonenumbermatcher._SECOND_NUMBER_START_PATTERN  # type: ignore[attr-defined]
 _TIME_STAMP = phonenumbermatcher._TIME_STAMPS
@@ -90,7 +93,8 @@ class _Matcher(PhoneNumberMatcher):
     def _next_candidate(self, index: int) -> re.Match[str] | None:
         """`_CANDIDATE.search(self.text, index)`, tried only where a match can start."""
         text = self.text
-        while (start := _CANDIDATE_START.search(text, index)) is not None:
+        starts = _ASCII_CANDIDATE_START if text.isascii() else _CANDIDATE_START
+        while (start := starts.search(text, index)) is not None:
             found = _CANDIDATE.match(text, start.start())
             if found is not None:
                 return found
