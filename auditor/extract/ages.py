@@ -51,6 +51,9 @@ _YEARS = (
 )
 _NOT_RANGE = r"(?!\s*(?:-|\u2013|to|through|and\s+[0-9])\s*[0-9])"
 _AGE_WORDS = r"(?P<agew>(?:the\s+)?ages?\s+of|(?:the\s+)?age|aged|ages)"
+# The words that end "12 or under" and "18 and over"
+_OR_UNDER = r"(?:and|or)\s+(?P<trig>under|younger|below)\b"
+_OR_OVER = r"(?:and|or)\s+(?P<trig>over|older|above|up|upwards?)\b"
 # after "18+": the end, punctuation, or one of these words ("18+ only"), not "10+ partners"
 _PLUS_OK = r"(?!\s+(?!(?:only|years?|yrs?|and|or|users?|members?|audiences?)\b)[a-z])"
 
@@ -85,6 +88,9 @@ class _Form:
     years_is_age: bool = False
     opens: tuple[str, ...] = ("num", "agew")
     """The kinds of _OPENERS words a match can start with."""
+    gate: str = ""
+    """A pattern (lower case) that matches somewhere in every match: a text in which it does
+    not is spared the form, which would be tried at every number."""
 
 
 _FORMS: tuple[_Form, ...] = (
@@ -99,21 +105,18 @@ _FORMS: tuple[_Form, ...] = (
     ),
     _Form(
         "or-under",
-        re.compile(
-            rf"(?:\b{_AGE_WORDS}\s+)?{_NUM}{_YEARS}?,?\s+(?:and|or)\s+"
-            r"(?P<trig>under|younger|below)\b",
-            re.IGNORECASE,
-        ),
+        re.compile(rf"(?:\b{_AGE_WORDS}\s+)?{_NUM}{_YEARS}?,?\s+{_OR_UNDER}", re.IGNORECASE),
         years_is_age=True,
+        gate=_OR_UNDER,
     ),
     _Form(
         "at-least",
         re.compile(
-            rf"(?:\b{_AGE_WORDS}\s+)?{_NUM}(?:{_YEARS}|(?P<plus>\+))?,?\s+(?:and|or)\s+"
-            r"(?P<trig>over|older|above|up|upwards?)\b",
+            rf"(?:\b{_AGE_WORDS}\s+)?{_NUM}(?:{_YEARS}|(?P<plus>\+))?,?\s+{_OR_OVER}",
             re.IGNORECASE,
         ),
         years_is_age=True,
+        gate=_OR_OVER,
     ),
     _Form(
         "at-least",
@@ -128,13 +131,24 @@ _FORMS: tuple[_Form, ...] = (
         "at-least",
         re.compile(rf"{_NUM}(?P<plus>\+)(?![\w+]){_PLUS_OK}", re.IGNORECASE),
         opens=("num",),
+        gate=r"\+",
     ),
     _Form(
         "age",
         re.compile(rf"\b{_AGE_WORDS}\s+{_NUM}(?:{_YEARS}|\+)?{_NOT_RANGE}", re.IGNORECASE),
         opens=("agew",),
     ),
-    _Form("age", re.compile(rf"{_NUM}{_YEARS}{_NOT_RANGE}", re.IGNORECASE), opens=("num",)),
+    _Form(
+        "age",
+        re.compile(rf"{_NUM}{_YEARS}{_NOT_RANGE}", re.IGNORECASE),
+        opens=("num",),
+        gate=r"(?:years?|yrs?)\b",  # in _YEARS
+    ),
+)
+# Each form's gate compiled for the text and for the lowered text (see `base.lowered`).
+_GATES: tuple[tuple[re.Pattern[str], re.Pattern[str]] | None, ...] = tuple(
+    (re.compile(form.gate, re.IGNORECASE), re.compile(form.gate)) if form.gate else None
+    for form in _FORMS
 )
 
 _PERSON = (
@@ -185,10 +199,16 @@ def _form_matches(text: str) -> list[list[re.Match[str]]]:
         starts[kind].append(m.start())
         if kind == "agew" and m.end() - m.start() > len("age"):
             starts[kind].append(m.end() - len("age"))  # "age" in "the age" may start one too
-    return [
-        list(finditer_at(form.pattern, text, sorted({i for k in form.opens for i in starts[k]})))
-        for form in _FORMS
-    ]
+    found: list[list[re.Match[str]]] = []
+    for form, gate in zip(_FORMS, _GATES, strict=True):
+        if gate is not None and (
+            gate[0].search(text) is None if lower is None else gate[1].search(lower) is None
+        ):
+            found.append([])
+            continue
+        at = sorted({i for k in form.opens for i in starts[k]})
+        found.append(list(finditer_at(form.pattern, text, at)))
+    return found
 
 
 def find_ages(text: str) -> list[ValueMatch]:
