@@ -94,7 +94,8 @@ def _alternation(words: tuple[str, ...] | list[str]) -> str:
 _TYPE_FORMS = [f for t in _STREET_TYPES for f in (t.capitalize(), t.upper())] + list(
     _LOWER_CASE_TYPES
 )
-_TYPE = rf"(?:{_alternation(_TYPE_FORMS)})\b\.?"
+_TYPE_WORD = rf"(?:{_alternation(_TYPE_FORMS)})"
+_TYPE = rf"{_TYPE_WORD}\b\.?"
 _STOP = r"(?:At|In|To|Of|On|The|And|Or|Our|Us|By|For|Mail|Write|Address|Attn|Contact|Send|Email)"
 _CITY_WORD = rf"(?!{_STOP}\b)[A-Z][A-Za-z'\u2019.-]*"
 _CITY = rf"(?<![\w'\u2019.-]){_CITY_WORD}(?:[ \t]+{_CITY_WORD}){{0,2}}"
@@ -102,24 +103,31 @@ _APOS = r"['\u2019]"
 _FR_WORD = r"[A-ZÉ][\w'\u2019-]*"
 _HOUSE = r"(?<![\w./,-])[0-9]{1,6}[A-Za-z]?(?:[ \t]?-[ \t]?[0-9]{1,6}[A-Za-z]?)?"
 _NAME_WORD = r"(?:[A-Z][A-Za-z'\u2019.-]*|[0-9]{1,3}(?:st|nd|rd|th)\b)"
+_UNIT_WORD = (
+    r"(?:Suite|SUITE|Ste\.?|Unit|UNIT|Floor|FLOOR|Fl\.|Level|LEVEL|Room|Rm\.|Apt\.?|"
+    r"Apartment|Building|Bldg\.?|PMB)"
+)
+_NTH_FLOOR = r"[0-9]{1,3}(?:st|nd|rd|th)[ \t]+(?:Floor|floor|FLOOR)"
 _UNIT = (
-    r"(?:(?:Suite|SUITE|Ste\.?|Unit|UNIT|Floor|FLOOR|Fl\.|Level|LEVEL|Room|Rm\.|Apt\.?|"
-    r"Apartment|Building|Bldg\.?|PMB)[ \t]*#?[ \t]*[0-9][0-9A-Za-z-]*"
+    rf"(?:{_UNIT_WORD}[ \t]*#?[ \t]*[0-9][0-9A-Za-z-]*"
     r"|(?:Suite|Unit)[ \t]+[A-Z](?![\w])"
-    r"|[0-9]{1,3}(?:st|nd|rd|th)[ \t]+(?:Floor|floor|FLOOR)\b)"
+    rf"|{_NTH_FLOOR}\b)"
 )
 _UNITS_AFTER = rf"(?:,?[ \t]*(?:{_UNIT}|#[ \t]?[0-9][0-9A-Za-z-]*)){{0,3}}"
 _QUADRANT = r"(?:,?[ \t]+(?:N\.?[EW]\.?|S\.?[EW]\.?)(?![\w]))?"  # "1529 18th Street, NW"
+# A US state and its ZIP code ("CA 94043", "California, USA 94043"), without the ZIP+4
+_US_STATE_ZIP = (
+    rf"(?:{_alternation(_US_STATE_CODES)}|{_alternation(_US_STATE_NAMES)})"
+    r",?[ \t]+(?:(?:USA|US|U\.S\.A?\.?),?[ \t]+)?[0-9]{5}"
+)
+# From a house number's end to the start of the next word, a capital or a digit ("12 M")
+_HOUSE_NAME = r"[0-9][A-Za-z]?[ \t]+[A-Z0-9]"
 
 # Each pattern with the label of the part it finds.
 _STRONG: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "us",
-        re.compile(
-            rf"{_CITY},?[ \t]+(?:{_alternation(_US_STATE_CODES)}|{_alternation(_US_STATE_NAMES)})"
-            r",?[ \t]+(?:(?:USA|US|U\.S\.A?\.?),?[ \t]+)?"
-            r"[0-9]{5}(?:[ \t]?-[ \t]?[0-9]{4})?(?![0-9])"
-        ),
+        re.compile(rf"{_CITY},?[ \t]+{_US_STATE_ZIP}(?:[ \t]?-[ \t]?[0-9]{{4}})?(?![0-9])"),
     ),
     (
         "ca",
@@ -215,12 +223,14 @@ _WEAK: tuple[tuple[str, re.Pattern[str], bool], ...] = (
 _GATES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(gate, flags)
     for gate, flags in (
-        (r"[ \t][0-9]{5}", 0),  # us: "[ \t]+" before the ZIP
+        (_US_STATE_ZIP, 0),  # us: the state and the ZIP
         (r"[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z][ \t]?[0-9][ABCEGHJ-NPRSTV-Z][0-9]", 0),  # ca
         (r"[ \t][0-9][ABD-HJLNP-UW-Z]{2}", 0),  # uk: the inward code
         (r"(?:NSW|VIC|QLD|TAS|SA|WA|NT|ACT)[ \t]+[0-9]{4}", 0),  # au
-        (r"[0-9][A-Za-z]?[ \t]+[A-Z0-9]", 0),  # street: a house number's end, a name's start
-        (r"[0-9][A-Za-z]?[ \t]+[A-Z0-9]", 0),  # street with a unit: the same
+        # street: a house number's end, a name's start, and on the same line a street type
+        (rf"{_HOUSE_NAME}[^\n]*[ \t]{_TYPE_WORD}", 0),
+        # street with a unit: the same, and a unit instead of the street type
+        (rf"{_HOUSE_NAME}[^\n]*[ \t](?:{_UNIT_WORD}|{_NTH_FLOOR})", 0),
         (r"[ \t](?:rue|avenue|boulevard|bd|place|quai|chemin|allée|impasse|cours)[ \t]", 0),
         (
             r"(?:straße|strasse|str\.|Straße|Strasse|weg|platz|allee|gasse|damm|ufer|straat|laan"
@@ -235,7 +245,20 @@ _GATES: tuple[re.Pattern[str], ...] = tuple(
 )
 
 
-def _gate_set() -> re2.Set:
+# The same for the weak patterns, in the same order: a line in which a gate does not match holds
+# no match of its weak pattern (most lines next to an address hold none of them).
+_WEAK_GATES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(gate)
+    for gate in (
+        rf"{_UNIT_WORD}[ \t]*#?[ \t]*[0-9]|(?:Suite|Unit)[ \t]+[A-Z]|{_NTH_FLOOR}",  # _UNIT
+        r"[0-9]{5}[ \t]+[A-ZÄÖÜ][a-zäöüß]",  # postcode + town
+        _alternation(_COUNTRIES),
+        rf"[ \t]{_TYPE_WORD}",  # street-name: the street type after a name
+    )
+)
+
+
+def _gate_set(gates: tuple[re.Pattern[str], ...]) -> re2.Set:
     """All the gates in one RE2 set: one pass over a stretch tells which of them match in it.
 
     The gates are plain enough to mean the same in RE2 (`(?i:...)` for the folded one, `\\x{...}`
@@ -244,24 +267,32 @@ def _gate_set() -> re2.Set:
     """
     options = re2.Options()
     options.log_errors = False
-    gates = re2.Set.SearchSet(options)
-    for gate in _GATES:
+    found = re2.Set.SearchSet(options)
+    for gate in gates:
         source = re.sub(r"\\u([0-9a-fA-F]{4})", r"\\x{\1}", gate.pattern)
-        gates.Add(f"(?i:{source})" if gate.flags & re.IGNORECASE else source)
-    gates.Add(r"\A")
-    gates.Compile()
-    return gates
+        found.Add(f"(?i:{source})" if gate.flags & re.IGNORECASE else source)
+    found.Add(r"\A")
+    found.Compile()
+    return found
 
 
-_GATE_SET = _gate_set()
+_GATE_SET = _gate_set(_GATES)
+_WEAK_GATE_SET = _gate_set(_WEAK_GATES)
 
 
-def _gates_in(text: str, start: int, end: int) -> set[int]:
-    """Indices of the gates that match somewhere in `text[start:end]`."""
-    found = set(_GATE_SET.Match(text[start:end]))
-    if len(_GATES) not in found:
-        return {i for i, gate in enumerate(_GATES) if gate.search(text, start, end)}
-    return found - {len(_GATES)}
+def _gates_in(
+    text: str,
+    start: int,
+    end: int,
+    gates: tuple[re.Pattern[str], ...] = _GATES,
+    gate_set: re2.Set = _GATE_SET,
+) -> set[int]:
+    """Indices of the gates (`_GATES`, or others with their set) that match somewhere in
+    `text[start:end]`."""
+    found = set(gate_set.Match(text[start:end]))
+    if len(gates) not in found:
+        return {i for i, gate in enumerate(gates) if gate.search(text, start, end)}
+    return found - {len(gates)}
 
 
 _TOWN_REQUIRED = {"SA", "WA", "NT", "ACT"}
@@ -354,7 +385,11 @@ def _weak_matches(text: str, strong: list[_Part]) -> list[list[re.Match[str]]]:
             continue
         end = _line_end(text, start)
         # The end takes in the line break: weak patterns keep to one line.
-        matches = [list(pattern.finditer(text, start, end + 1)) for _, pattern, _ in _WEAK]
+        gates = _gates_in(text, start, end + 1, _WEAK_GATES, _WEAK_GATE_SET)
+        matches = [
+            list(pattern.finditer(text, start, end + 1)) if i in gates else []
+            for i, (_, pattern, _) in enumerate(_WEAK)
+        ]
         per_line[start] = matches
         spans = [m.span() for found in matches for m in found]
         spans += [
