@@ -85,6 +85,10 @@ space also matches a hyphen and a hyphen is optional, so `opt out` matches "opt-
 "opt out" and "optout"; a straight apostrophe matches a curly one; a trailing `*` matches any
 word ending: `firewall*`). `{regex: ...}` is an RE2 regular expression, case-insensitive.
 `{any: [...]}`, `{all: [...]}` and `{not: ...}` combine expressions within one sentence.
+A phrase or regex matches inside one sentence, never across the break between two: `\\s`,
+`\\W`, `[^...]` and `.` do not match a line break, and a regex that needs one (`a\\nb`) never
+matches (RE2's `never_nl`). A heading followed by its first sentence ("Data" / "Your data is
+safe") is thus seen as two sentences, as the reviewer sees them.
 
 RE2 runs in time linear in the text whatever the pattern, so no pattern can hang an audit; a
 pattern RE2 cannot compile (look-around, back-references) is an error at load time. A pattern

@@ -72,7 +72,9 @@ class Scan:
 
     The text is encoded to UTF-8 once and every leaf scans those bytes directly (the RE2 wrapper
     would encode the whole text again for every leaf). With a `LeafRegistry`, one RE2 set pass
-    first tells which leaves match anywhere; the others are not scanned at all.
+    over each chunk of sentences first tells which leaves may match within a sentence; the
+    others are not scanned at all, and a leaf that cannot match a line break (every leaf of a
+    checklist) is scanned only in the chunks where it was found.
 
     A leaf given with a `folded` form (its pattern lowercased, compiled case-sensitively; see
     `expr.folded_source`) scans the ASCII-lowercased bytes with it instead: RE2 runs a
@@ -99,8 +101,12 @@ class Scan:
         # Latin-1) `in` answers without reading it.
         long_s, kelvin = _ASCII_FOLD_CHARS
         self.can_fold = long_s not in document.text and kelvin not in document.text
+        # Byte bounds of the chunks of sentences the presence pass ran on, and for each chunk
+        # the keys of the leaves that may match within it (None: no chunks, see `_presence`).
+        self._chunks: list[tuple[int, int]] | None = None
+        self._chunk_present: list[frozenset[int]] = []
         if leaves is not None:
-            self.present = leaves.present(self._data)
+            self.present = self._presence(leaves)
 
     @property
     def starts(self) -> list[int]:
@@ -117,13 +123,71 @@ class Scan:
         """The text's bytes when it is all ASCII (a byte per character), else None."""
         return self._data if len(self._data) == len(self.document.text) else None
 
+    def _presence(self, leaves: LeafSet) -> frozenset[int] | None:
+        """Keys of the leaves that may match within a sentence, from the leaf sets run on
+        chunks of whole sentences of about `_CHUNK_BYTES` each (each chunk's answer is kept for
+        `leaf_hits`); on the whole text when it cannot be cut so.
+
+        A match within a sentence is within its chunk, and the set finds it there: the bytes
+        around a chunk are line breaks (or the text's ends), which `\\b` takes for non-word
+        bytes as it does the ends of a text, and `^`, `$` only match more at a chunk's ends."""
+        data = self._data
+        starts, ends = self._sentence_bytes()
+        n = len(starts)
+        if n < 2 or len(data) < 2 * _CHUNK_BYTES or starts[0] != 0 or ends[-1] != len(data):
+            return leaves.present(data)
+        bounds: list[tuple[int, int]] = []
+        bisect_left = bisect.bisect_left
+        first = 0
+        while True:
+            after = bisect_left(starts, starts[first] + _CHUNK_BYTES, first + 1)
+            end = ends[after - 1]
+            if after < n and (starts[after] != end + 1 or data[end] != 10):
+                return leaves.present(data)  # not sentences joined by line breaks
+            bounds.append((starts[first], end))
+            if after >= n:
+                break
+            first = after
+        view = memoryview(data)
+        chunk_present: list[frozenset[int]] = []
+        for start, end in bounds:
+            keys = leaves.present(view[start:end])
+            if keys is None:
+                return None
+            chunk_present.append(keys)
+        self._chunks, self._chunk_present = bounds, chunk_present
+        return frozenset().union(*chunk_present)
+
+    def _runs(self, key: int) -> list[tuple[int, int]]:
+        """Byte bounds of the runs of consecutive chunks in which leaf `key` may match."""
+        assert self._chunks is not None
+        runs: list[tuple[int, int]] = []
+        for (start, end), keys in zip(self._chunks, self._chunk_present, strict=True):
+            if key in keys:
+                if runs and runs[-1][1] + 1 == start:
+                    runs[-1] = (runs[-1][0], end)
+                else:
+                    runs.append((start, end))
+        return runs
+
     def leaf_hits(
-        self, key: int, regex: Any, relaxed: Any = None, folded: tuple[Any, Any] | None = None
+        self,
+        key: int,
+        regex: Any,
+        relaxed: Any = None,
+        folded: tuple[Any, Any] | None = None,
+        one_line: bool = False,
     ) -> dict[int, list[tuple[int, int]]]:
         """Spans of `regex` per sentence index, relative to the sentence; computed once per key.
 
         `relaxed`, if given, is `regex` without its leading `\\b` (see `_byte_spans`); `folded`,
-        the regex for lowercased text and its relaxed form (see the class docstring)."""
+        the regex for lowercased text and its relaxed form (see the class docstring).
+        `one_line`: no match of `regex` can hold a line break (a leaf compiled with RE2's
+        never_nl, see `expr`); then only the chunks in which the presence pass found the leaf
+        are scanned. The matches are the same:
+        each chunk stands between line breaks, so no match runs from one chunk into the next
+        and a chunk without a match is no match's start; a scan from a chunk's start finds what
+        the scan from the text's start finds from there on."""
         found = self._cache.get(key)
         if found is not None:
             return found
@@ -139,7 +203,13 @@ class Scan:
             if raw is None:  # not a google-re2 pattern: character spans from its own finditer
                 self._file(found, self._spans(regex), self._starts, self._ends)
             else:
-                spans = _byte_spans(raw, data, None if relaxed is None else relaxed._regexp)
+                relaxed_raw = None if relaxed is None else relaxed._regexp
+                if one_line and self._chunks is not None:
+                    spans: list[tuple[int, int]] = []
+                    for start, end in self._runs(key):
+                        spans += _byte_spans(raw, data, relaxed_raw, start, end)
+                else:
+                    spans = _byte_spans(raw, data, relaxed_raw)
                 self._file(found, spans, *self._sentence_bytes())
         self._cache[key] = found
         return found
@@ -230,6 +300,11 @@ class Scan:
         return self._byte_bounds
 
 
+# Bytes of text per chunk of the presence pass (see `Scan._presence`): a leaf that cannot match a
+# line break is then scanned only in the chunks where the leaf sets found it. Smaller chunks
+# leave less to scan but cost more calls into the sets.
+_CHUNK_BYTES = 2048
+
 # Offsets where the relaxed pattern matches but `\\b` does not hold that one scan may meet
 # before it goes back to the plain search: a pattern such as `\\b[a-z]` would otherwise cost a
 # call into RE2 per character.
@@ -251,11 +326,15 @@ def first_sentences(offsets: Iterable[int], starts: list[int], ends: list[int]) 
     return hit
 
 
-def _byte_spans(raw: Any, data: bytes, relaxed: Any = None) -> list[tuple[int, int]]:
+def _byte_spans(
+    raw: Any, data: bytes, relaxed: Any = None, pos: int = 0, endpos: int | None = None
+) -> list[tuple[int, int]]:
     """Byte spans of the matches of a raw RE2 regexp in UTF-8 `data`, in the order and with the
     steps of its wrapper's finditer. `relaxed`: the same regexp without its leading `\\b`, if it
-    has one, which finds the same matches sooner (see `_search`)."""
-    pos, endpos = 0, len(data)
+    has one, which finds the same matches sooner (see `_search`). `pos`, `endpos`: scan only
+    `data[pos:endpos]`, the rest of `data` still seen by `\\b`."""
+    if endpos is None:
+        endpos = len(data)
     spans: list[tuple[int, int]] = []
     misses = 0 if relaxed is None else _MISSES
     match = raw.Match if relaxed is None else relaxed.Match
@@ -265,9 +344,9 @@ def _byte_spans(raw: Any, data: bytes, relaxed: Any = None) -> list[tuple[int, i
         if misses > 0 and start != -1:
             # Where `\\b` holds, `relaxed` matched what `raw` would (see `_search`).
             before = start > 0 and _WORD_BYTE[data[start - 1]]
-            after = start < endpos and _WORD_BYTE[data[start]]
+            after = start < len(data) and _WORD_BYTE[data[start]]
             if before == after:
-                span, misses = _search(raw, relaxed, data, start, misses)
+                span, misses = _search(raw, relaxed, data, start, misses, endpos)
                 if misses <= 0:
                     match = raw.Match
         if span[0] == -1:
@@ -284,9 +363,9 @@ def _byte_spans(raw: Any, data: bytes, relaxed: Any = None) -> list[tuple[int, i
 
 
 def _search(
-    raw: Any, relaxed: Any, data: bytes, start: int, misses: int
+    raw: Any, relaxed: Any, data: bytes, start: int, misses: int, endpos: int
 ) -> tuple[tuple[int, int], int]:
-    """What `raw.Match(_UNANCHORED, data, pos, len(data))[0]` gives, where `relaxed` is `raw`
+    """What `raw.Match(_UNANCHORED, data, pos, endpos)[0]` gives, where `relaxed` is `raw`
     without its leading `\\b` and its first match from `pos` starts at `start`, where `\\b`
     does not hold; and how many of the `misses` allowed are left.
 
@@ -297,7 +376,6 @@ def _search(
     anchored at that offset, and on a miss the search goes on one character further, or, with
     no misses left, is left to `raw` itself.
     """
-    endpos = len(data)
     while True:
         span: tuple[int, int] = raw.Match(_ANCHOR_START, data, start, endpos)[0]
         if span[0] != -1 or start == endpos:
@@ -313,7 +391,7 @@ def _search(
         if start == -1:
             return span, misses
         before = start > 0 and _WORD_BYTE[data[start - 1]]
-        after = start < endpos and _WORD_BYTE[data[start]]
+        after = start < len(data) and _WORD_BYTE[data[start]]
         if before != after:
             return span, misses
 
@@ -321,7 +399,7 @@ def _search(
 class LeafSet(Protocol):
     """What Scan needs from a checklist's leaves: which of them match somewhere in a text."""
 
-    def present(self, data: bytes) -> frozenset[int] | None: ...
+    def present(self, data: bytes | memoryview) -> frozenset[int] | None: ...
 
 
 class _CharOffsets:

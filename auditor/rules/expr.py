@@ -26,10 +26,16 @@ _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
 _OPTIONS.case_sensitive = False
 _OPTIONS.max_mem = 8 << 20  # a pattern whose automaton needs more is refused at load time
+# A leaf matches within one sentence, never across the line break between two (sentences are
+# joined by line breaks and hold none): `\s`, `[^...]` and `\n` never match one. Scanning the
+# whole text then finds each sentence's own matches, as scanning it alone would: a match over
+# the break can no longer hide the next sentence's own match (docs/decisions.md).
+_OPTIONS.never_nl = True
 
 _FOLDED_OPTIONS = re2.Options()
 _FOLDED_OPTIONS.log_errors = False
 _FOLDED_OPTIONS.max_mem = 8 << 20
+_FOLDED_OPTIONS.never_nl = True
 
 # Escapes that mean the same whatever the case of the text's letters.
 _CASE_BLIND_ESCAPES = frozenset("bBsSwWdD")
@@ -332,7 +338,7 @@ class LeafRegistry:
     def __len__(self) -> int:
         return len(self._by_source)
 
-    def present(self, data: bytes) -> frozenset[int] | None:
+    def present(self, data: bytes | memoryview) -> frozenset[int] | None:
         """Keys of the leaves that match somewhere in UTF-8 `data` (and maybe of some that do
         not), from one pass of each leaf set over it; None when that cannot be told (then every
         leaf must be scanned)."""
@@ -383,6 +389,7 @@ def _leaf_set(sources: list[str]) -> Any:
     options = re2.Options()
     options.log_errors = False
     options.case_sensitive = False
+    options.never_nl = True  # as the leaves themselves (see _OPTIONS)
     # All of its leaves in one automaton: with a small budget its state cache is flushed over
     # and over and the pass gets ten times slower. The memory is only taken as states are built.
     options.max_mem = 64 << 20
@@ -431,7 +438,8 @@ def _scanned(expr: Expr, scan: Scan) -> Iterator[tuple[int, dict[int, list[Span]
         # form of a leaf that has a folded one (about 17 ms of RE2 compiles for the baseline).
         folded = leaf.folded if can_fold else None
         relaxed = leaf.relaxed if folded is None else None
-        yield key, scan.leaf_hits(key, leaf.regex, relaxed, folded)
+        # Every form of a leaf is compiled with never_nl: no match holds a line break.
+        yield key, scan.leaf_hits(key, leaf.regex, relaxed, folded, one_line=True)
 
 
 def sentence_hits(expr: Expr, scan: Scan) -> dict[int, dict[int, list[Span]]]:

@@ -44,6 +44,7 @@ def _plain_present(data: bytes) -> frozenset[int] | None:
     options = rules_expr.re2.Options()
     options.log_errors = False
     options.case_sensitive = False
+    options.never_nl = True
     options.max_mem = 64 << 20
     leaf_set = rules_expr.re2.Set.SearchSet(options)
     for pattern in _PATTERNS:
