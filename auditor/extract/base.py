@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -56,8 +57,54 @@ def lowered(text: str) -> str | None:
     return text.lower()
 
 
+class LazyPattern:
+    """`re.compile(pattern, flags)`, compiled when first used.
+
+    For the patterns most processes never use: compiling the extractors' patterns at import
+    was about a sixth of a one-policy audit, and some of them are only ever read for their
+    source (by RE2) or only tried on rare texts (another country's addresses, a text with a
+    long s). `pattern` and `flags` are the arguments, read without compiling.
+    """
+
+    __slots__ = ("_compiled", "flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled pattern (compiled on the first call)."""
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().match(string, pos, endpos)
+
+    def fullmatch(
+        self, string: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> re.Match[str] | None:
+        return self.compiled().fullmatch(string, pos, endpos)
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().search(string, pos, endpos)
+
+    def finditer(
+        self, string: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        return self.compiled().finditer(string, pos, endpos)
+
+    def sub(self, repl: str, string: str, count: int = 0) -> str:
+        return self.compiled().sub(repl, string, count)
+
+
+Regex = re.Pattern[str] | LazyPattern
+"""A compiled pattern or one compiled when first used."""
+
+
 def finditer_at(
-    pattern: re.Pattern[str], text: str, starts: Iterable[int], endpos: int | None = None
+    pattern: Regex, text: str, starts: Iterable[int], endpos: int | None = None
 ) -> Iterator[re.Match[str]]:
     """What `pattern.finditer(text, 0, endpos)` yields, trying the pattern only at `starts`
     (ascending).

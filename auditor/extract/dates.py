@@ -27,11 +27,12 @@ import datetime
 import re
 from collections.abc import Callable
 
-from auditor.extract.base import ValueMatch, finditer_at, lowered, resolve_overlaps
+from auditor.extract.base import LazyPattern, ValueMatch, finditer_at, lowered, resolve_overlaps
 
 # Every date this module reads holds at least two digits in a row (the year): a text without
-# them cannot hold a date, so callers may skip it (see rules/extract.py). Keep it true.
-CANDIDATE = re.compile(r"[0-9]{2}")
+# them cannot hold a date, so callers may skip it (see rules/extract.py, which reads it for RE2).
+# Keep it true.
+CANDIDATE = LazyPattern(r"[0-9]{2}")
 
 _MONTHS: dict[int, tuple[str, ...]] = {
     1: ("january", "jan", "janvier", "janv", "januar", "jänner", "jaenner", "enero", "gennaio",
@@ -85,8 +86,9 @@ _NUM_DOTTED = re.compile(
     rf"{_LEAD}(?P<a>[0-9]{{1,2}})\.(?P<b>[0-9]{{1,2}})\.(?P<year>[0-9]{{4}})(?![0-9]|[./-][0-9])"
 )
 _NUM_MY = re.compile(rf"{_LEAD}(?P<a>0?[1-9]|1[0-2])/(?P<year>[0-9]{{4}})(?![0-9]|[./-][0-9])")
-_BARE_YEAR = re.compile(rf"{_LEAD}(?<![0-9],)\b{_YEAR4}\b(?![./-][0-9])")
-_COPYRIGHT_BEFORE = re.compile(r"(?:©|\(c\)|copyright)[\s©]*(?:\(c\)\s*)?$", re.IGNORECASE)
+# For `allow_year` only (no rule of the baseline checklist sets it): compiled when first used.
+_BARE_YEAR = LazyPattern(rf"{_LEAD}(?<![0-9],)\b{_YEAR4}\b(?![./-][0-9])")
+_COPYRIGHT_BEFORE = LazyPattern(r"(?:©|\(c\)|copyright)[\s©]*(?:\(c\)\s*)?$", re.IGNORECASE)
 
 # The month-name forms need a four-digit year and start at a month name: a text without such a
 # year is spared them, and in one with it they are tried only where a month name starts.
@@ -94,10 +96,11 @@ _ANY_YEAR4 = re.compile(r"(?:19|20)[0-9]{2}")
 # Every other form starts at the first digit of a number (_LEAD); a leading character class
 # lets `re` skip to digits fast, where a leading look-behind would be tried at every offset.
 _NUMBER_START = re.compile(r"[0-9](?<![0-9][0-9])")
-_MONTH_START = re.compile(
+_MONTH_START = LazyPattern(
     rf"\b(?=[{''.join(sorted({name[0] for name in _MONTH_OF}))}]){_MONTH}", re.IGNORECASE
 )
-# The same pattern (month names are lower-case) for the lowered text (see `base.lowered`).
+# The same pattern (month names are lower-case) for the lowered text (see `base.lowered`); the
+# one above, compiled when first used, is needed only for a text that cannot be lowered.
 _MONTH_START_LOWER = re.compile(_MONTH_START.pattern)
 # The first digit of a number whose digits are followed by "-", "/" or ".": every numeric form
 # reads one or two digits (four for a year first) and then such a separator.

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from auditor.extract.base import ValueMatch, finditer_at, resolve_overlaps
+from auditor.extract.base import LazyPattern, ValueMatch, finditer_at, resolve_overlaps
 
 PLACEHOLDER = "[email protected]"
 
@@ -35,12 +35,14 @@ _PLACEHOLDER_RE = re.compile(r"\[email(?:\s|&#160;|&nbsp;)protected\]", re.IGNOR
 
 _AT = r"\s*[\[({<]\s*at\s*[\])}>]\s*"
 _DOT = r"(?:\.|\s*[\[({<]\s*dot\s*[\])}>]\s*)"
-_BRACKETED = re.compile(
+# The spelled-out forms are tried only behind their gates (below), which hardly any policy
+# passes: compiled when first tried.
+_BRACKETED = LazyPattern(
     rf"(?<![A-Za-z0-9._%+-])(?P<local>{_LOCAL}){_AT}"
     rf"(?P<domain>{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD})",
     re.IGNORECASE,
 )
-_CAPITALS = re.compile(
+_CAPITALS = LazyPattern(
     rf"(?<![A-Za-z0-9._%+-])(?P<local>{_LOCAL})\s+AT\s+"
     rf"(?P<domain>{_LABEL}(?:\s+DOT\s+{_LABEL})*\s+DOT\s+{_TLD})"
 )

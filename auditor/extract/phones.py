@@ -24,11 +24,12 @@ import phonenumbers
 from phonenumbers import phonenumbermatcher
 from phonenumbers.phonenumbermatcher import PhoneNumberMatch, PhoneNumberMatcher
 
-from auditor.extract.base import ValueMatch, finditer_at, resolve_overlaps
+from auditor.extract.base import LazyPattern, ValueMatch, finditer_at, resolve_overlaps
 
 # Every number this module reads holds a digit (vanity numbers too: "1-800-FLOWERS"): a text
-# without one holds no phone number, so callers may skip it (see rules/extract.py).
-CANDIDATE = re.compile(r"[0-9]")
+# without one holds no phone number, so callers may skip it (see rules/extract.py, which reads it
+# for RE2).
+CANDIDATE = LazyPattern(r"[0-9]")
 
 _LABEL_WINDOW = 25
 # The last label in the window decides; "F:" and "T:" are case-sensitive labels.

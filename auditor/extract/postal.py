@@ -37,11 +37,11 @@ from dataclasses import dataclass
 
 import re2
 
-from auditor.extract.base import ValueMatch, finditer_at
+from auditor.extract.base import LazyPattern, Regex, ValueMatch, finditer_at
 
 # Every strong part holds a digit, except an Irish county ("Co. Kildare"): a stretch of text
 # without either holds no address, so callers may skip it (see rules/extract.py). Keep it true.
-CANDIDATE = re.compile(r"[0-9]|\bCo\.?[ \t]")
+CANDIDATE = LazyPattern(r"[0-9]|\bCo\.?[ \t]")
 
 _US_STATE_CODES = (
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
@@ -123,15 +123,17 @@ _US_STATE_ZIP = (
 # From a house number's end to the start of the next word, a capital or a digit ("12 M")
 _HOUSE_NAME = r"[0-9][A-Za-z]?[ \t]+[A-Z0-9]"
 
-# Each pattern with the label of the part it finds.
-_STRONG: tuple[tuple[str, re.Pattern[str]], ...] = (
+# Each pattern with the label of the part it finds. A pattern that most documents never try (its
+# gate, below, rarely passes: under a tenth of the real corpus's documents try it) is compiled
+# when first tried, so that a small audit does not pay for compiling it.
+_STRONG: tuple[tuple[str, Regex], ...] = (
     (
         "us",
         re.compile(rf"{_CITY},?[ \t]+{_US_STATE_ZIP}(?:[ \t]?-[ \t]?[0-9]{{4}})?(?![0-9])"),
     ),
     (
         "ca",
-        re.compile(
+        LazyPattern(
             rf"(?:{_CITY},?[ \t]+(?:{_alternation(_CA_PROVINCES)}),?[ \t]+)?(?<![\w])"
             r"[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z][ \t]?[0-9][ABCEGHJ-NPRSTV-Z][0-9]"
             r"(?![\w])"
@@ -139,14 +141,14 @@ _STRONG: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "uk",
-        re.compile(
+        LazyPattern(
             rf"(?:(?<![\w'\u2019.-]){_CITY_WORD},?[ \t]+)?(?<![\w])"
             r"(?:[A-PR-UWYZ][A-HK-Y]?[0-9][A-Z0-9]?|GIR)[ \t][0-9][ABD-HJLNP-UW-Z]{2}(?![\w])"
         ),
     ),
     (
         "au",
-        re.compile(
+        LazyPattern(
             rf"(?:(?P<town>{_CITY}),?[ \t]+)?(?<![\w])"
             r"(?P<state>NSW|VIC|QLD|TAS|SA|WA|NT|ACT)[ \t]+[0-9]{4}(?![0-9])"
         ),
@@ -160,14 +162,14 @@ _STRONG: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "street",
-        re.compile(
+        LazyPattern(
             rf"{_HOUSE}[ \t]+{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}},?[ \t]+{_UNIT}"
             rf"{_UNITS_AFTER}"
         ),
     ),
     (
         "street",
-        re.compile(
+        LazyPattern(
             r"(?<![\w.,-])[0-9]{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:rue|avenue|boulevard|bd|"
             r"place|quai|chemin|allée|impasse|cours)[ \t]+"
             rf"(?:de[ \t]+la[ \t]+|de[ \t]+l{_APOS}|des[ \t]+|du[ \t]+|de[ \t]+|d{_APOS})?"
@@ -176,7 +178,7 @@ _STRONG: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "street",
-        re.compile(
+        LazyPattern(
             r"(?<![\w])[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|Straße|Strasse|weg|platz|allee|"
             r"gasse|damm|ufer|straat|laan|gracht|plein|kade)[ \t]+[0-9]{1,4}[a-z]?"
             r"(?:[ \t]?-[ \t]?[0-9]{1,4}[a-z]?)?(?![\w])"
@@ -184,16 +186,16 @@ _STRONG: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "po-box",
-        re.compile(
+        LazyPattern(
             r"(?<![\w])(?:P\.?[ \t]?O\.?[ \t]?Box|Post[ \t]+Office[ \t]+Box|GPO[ \t]+Box|"
             r"Locked[ \t]+Bag)[ \t]+[0-9]{1,6}(?![\w])",
             re.IGNORECASE,
         ),
     ),
-    ("po-box", re.compile(r"(?<![\w])Postfach[ \t]+[0-9]{1,6}(?:[ \t][0-9]{2,4}(?![0-9])){0,2}")),
+    ("po-box", LazyPattern(r"(?<![\w])Postfach[ \t]+[0-9]{1,6}(?:[ \t][0-9]{2,4}(?![0-9])){0,2}")),
     (
         "ie",
-        re.compile(
+        LazyPattern(
             rf"(?:(?<![\w'\u2019.-]){_CITY_WORD}[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?)?"
             rf"(?<![\w])Co\.?[ \t]+(?:{_alternation(_IE_COUNTIES)})\b"
             r"|(?<![\w])Dublin[ \t]+(?:1[0-8]|2[0-4]|[1-9]|6W)(?![\w])"
@@ -202,14 +204,14 @@ _STRONG: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "in",
-        re.compile(rf"{_CITY}[ \t]*[,\u2013\u2014-][ \t]*[1-9][0-9]{{2}}[ \t]?[0-9]{{3}}(?![\w])"),
+        LazyPattern(rf"{_CITY}[ \t]*[,\u2013\u2014-][ \t]*[1-9][0-9]{{2}}[ \t]?[0-9]{{3}}(?![\w])"),
     ),
 )
 # Weak parts: (label, pattern, may it come before the strong part it joins?)
-_WEAK: tuple[tuple[str, re.Pattern[str], bool], ...] = (
+_WEAK: tuple[tuple[str, Regex, bool], ...] = (
     ("unit", re.compile(rf"(?<![\w]){_UNIT}"), True),
-    ("postcode", re.compile(r"(?<![\w./,-])(?:[A-Z]-)?[0-9]{5}[ \t]+[A-ZÄÖÜ][a-zäöüß]+\b"), False),
-    ("country", re.compile(rf"(?<![\w])(?:{_alternation(_COUNTRIES)})(?![\w])"), False),
+    ("postcode", LazyPattern(r"(?<![\w./,-])(?:[A-Z]-)?[0-9]{5}[ \t]+[A-ZÄÖÜ][a-zäöüß]+\b"), False),
+    ("country", LazyPattern(rf"(?<![\w])(?:{_alternation(_COUNTRIES)})(?![\w])"), False),
     (
         "street-name",
         re.compile(rf"(?<![\w'\u2019.-]){_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}[ \t]+{_TYPE}"),
@@ -219,9 +221,10 @@ _WEAK: tuple[tuple[str, re.Pattern[str], bool], ...] = (
 # Per strong pattern, in the same order: a pattern without look-arounds or anchors that matches
 # somewhere inside every match of the strong one. A stretch of text it does not match holds no
 # match of that strong pattern, so the costly pattern (most open with a town name and so are
-# tried at every capital letter) is run only on the few stretches that pass.
-_GATES: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(gate, flags)
+# tried at every capital letter) is run only on the few stretches that pass. The gates are searched
+# together by RE2 (`_gate_set`): their own compiled form is needed only if RE2 gives up.
+_GATES: tuple[LazyPattern, ...] = tuple(
+    LazyPattern(gate, flags)
     for gate, flags in (
         (_US_STATE_ZIP, 0),  # us: the state and the ZIP
         (r"[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z][ \t]?[0-9][ABCEGHJ-NPRSTV-Z][0-9]", 0),  # ca
@@ -247,8 +250,8 @@ _GATES: tuple[re.Pattern[str], ...] = tuple(
 
 # The same for the weak patterns, in the same order: a line in which a gate does not match holds
 # no match of its weak pattern (most lines next to an address hold none of them).
-_WEAK_GATES: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(gate)
+_WEAK_GATES: tuple[LazyPattern, ...] = tuple(
+    LazyPattern(gate)
     for gate in (
         rf"{_UNIT_WORD}[ \t]*#?[ \t]*[0-9]|(?:Suite|Unit)[ \t]+[A-Z]|{_NTH_FLOOR}",  # _UNIT
         r"[0-9]{5}[ \t]+[A-ZÄÖÜ][a-zäöüß]",  # postcode + town
@@ -258,7 +261,7 @@ _WEAK_GATES: tuple[re.Pattern[str], ...] = tuple(
 )
 
 
-def _gate_set(gates: tuple[re.Pattern[str], ...]) -> re2.Set:
+def _gate_set(gates: tuple[LazyPattern, ...]) -> re2.Set:
     """All the gates in one RE2 set: one pass over a stretch tells which of them match in it.
 
     The gates are plain enough to mean the same in RE2 (`(?i:...)` for the folded one, `\\x{...}`
@@ -284,7 +287,7 @@ def _gates_in(
     text: str,
     start: int,
     end: int,
-    gates: tuple[re.Pattern[str], ...] = _GATES,
+    gates: tuple[LazyPattern, ...] = _GATES,
     gate_set: re2.Set = _GATE_SET,
 ) -> set[int]:
     """Indices of the gates (`_GATES`, or others with their set) that match somewhere in

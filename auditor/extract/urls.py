@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import re
 
-from auditor.extract.base import ValueMatch
+from auditor.extract.base import LazyPattern, ValueMatch
 
 # Spaces, angle brackets, quotes, braces and pipes end a URL; square brackets do too, since in
 # markdown they delimit link text.
 _URL = re.compile(r"\b(?:https?://|(?<![\w./:@-])www\.)[^\s<>\"'`{}|^\[\]]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"*_~"
 # Every URL this module reads holds one of these: a text without them holds none, so callers
-# may skip it (see rules/extract.py). Keep it true.
-CANDIDATE = re.compile(r"https?://|www\.", re.IGNORECASE)
+# may skip it (see rules/extract.py, which reads it for RE2). Keep it true.
+CANDIDATE = LazyPattern(r"https?://|www\.", re.IGNORECASE)
 _PAIRS = {")": "(", "]": "["}
-_ESCAPE = re.compile(r"\\([\\_*\[\]()#+.!-])")
+_ESCAPE = LazyPattern(r"\\([\\_*\[\]()#+.!-])")  # only a URL with a backslash needs it
 
 
 def _trim(url: str) -> str:

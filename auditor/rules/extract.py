@@ -36,7 +36,7 @@ from auditor.document.blocks import Link
 from auditor.document.model import Document
 from auditor.extract import ages, dates, phones, postal, urls
 from auditor.extract.ages import find_ages
-from auditor.extract.base import ValueMatch
+from auditor.extract.base import Regex, ValueMatch
 from auditor.extract.dates import find_dates
 from auditor.extract.emails import find_emails
 from auditor.extract.phones import find_phones
@@ -253,7 +253,7 @@ class Extract:
         return out
 
 
-def _linear(pattern: re.Pattern[str], one_line: bool) -> Any:
+def _linear(pattern: Regex, one_line: bool) -> Any:
     """The same candidate pattern on RE2: one fast pass, however many alternatives it has.
 
     A pattern that never spans a line break is run on to the end of its line: one match per
