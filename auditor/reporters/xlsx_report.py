@@ -400,26 +400,49 @@ def _rendered(runs: list[tuple[str, bool]]) -> _RichText:
 
 
 class _RichQuotes:
-    """`_rich_evidence` of the evidence snippets of the policy being written, each worked out
-    and rendered once: the Findings sheet shows a finding's first snippet, the Evidence sheet
-    all of them. Holds the last policy only."""
+    """`_rich_evidence` of evidence snippets, rendered: the Findings sheet shows a finding's
+    first snippet, the Evidence sheet all of them, and a sentence recurs across policies
+    (shared wording, copies, versions of one policy). Each distinct quote with its terms is
+    worked out once while it stays in a table of up to `kept` quotes of up to
+    _RICH_KEPT_LENGTH characters (emptied when full); a longer quote is kept for the policy
+    being written only, by its snippet's id."""
 
-    def __init__(self) -> None:
+    def __init__(self, kept: int) -> None:
+        self.kept = kept
+        self._known: dict[tuple[str, tuple[str, ...]], _RichText | str] = {}
         self._policy: PolicyResult | None = None
-        self._cells: dict[int, _RichText | str] = {}
+        self._long: dict[int, _RichText | str] = {}
 
     def __call__(self, policy: PolicyResult, evidence: Evidence) -> _RichText | str:
         """The quote of `evidence`, one of `policy`'s snippets: _rich_evidence's plain text, or
         its runs rendered."""
+        quote = evidence.quote
+        if len(quote) <= _RICH_KEPT_LENGTH:
+            key = (quote, tuple(evidence.terms))
+            cell = self._known.get(key)
+            if cell is None:
+                cell = _rich_cell(quote, evidence.terms)
+                if len(self._known) >= self.kept:
+                    self._known.clear()
+                self._known[key] = cell
+            return cell
         if policy is not self._policy:
-            self._policy, self._cells = policy, {}
+            self._policy, self._long = policy, {}
         # By id: the policy is held, so its snippets live and their ids are not reused.
-        cell = self._cells.get(id(evidence))
+        cell = self._long.get(id(evidence))
         if cell is None:
-            runs = _rich_evidence(evidence.quote, evidence.terms)
-            cell = runs if isinstance(runs, str) else _rendered(runs)
-            self._cells[id(evidence)] = cell
+            cell = self._long[id(evidence)] = _rich_cell(quote, evidence.terms)
         return cell
+
+
+RICH_KEPT = 4096
+"""Distinct quotes _RichQuotes keeps rendered; read when a writer is made, so tests can lower it."""
+_RICH_KEPT_LENGTH = 512  # 99.7 % of the real corpus's quotes; a few MB at most when full
+
+
+def _rich_cell(quote: str, terms: list[str]) -> _RichText | str:
+    runs = _rich_evidence(quote, terms)
+    return runs if isinstance(runs, str) else _rendered(runs)
 
 
 def _font(**kwargs: Any) -> Font:
@@ -864,7 +887,7 @@ class _Writer:
         # Shared by the copies that write each task (see rendering): the Findings and the
         # Evidence sheets show the same first snippet of each finding.
         self.records = FindingRecords(run)
-        self.rich = _RichQuotes()
+        self.rich = _RichQuotes(RICH_KEPT)
         self.notes = list(run.notes)
         for what, parts in self.parts.items():
             self.notes += _split_note(what, parts)
