@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from auditor.models import (
@@ -100,11 +100,43 @@ def evidence_fingerprint(finding: Finding) -> str:
     """Short hash of what a reviewer judged: the machine status and the quoted sentences
     (evidence, near misses, error). Lines and offsets are left out, so an edit elsewhere in the
     policy does not make a review stale; whitespace is normalised for the same reason."""
+    return _digest(_fingerprinted(finding))
+
+
+def _fingerprinted(finding: Finding) -> str:
+    """The text evidence_fingerprint hashes."""
     parts = [finding.status._value_, finding.reason]
     parts += [_squeezed(e.quote) for e in finding.evidence]
     parts += ["~" + _squeezed(n.quote) for n in finding.near_misses]
+    return "\x1f".join(parts)
+
+
+def _digest(text: str) -> str:
     # surrogatepass: a lone surrogate from a broken file must not break the hash.
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+class Fingerprints:
+    """evidence_fingerprint of the findings of one report pass, each distinct text hashed once
+    while it stays in a table of up to `kept` texts of up to 1,024 characters (emptied when
+    full). What reviewers judge recurs: every FAIL without evidence or near miss of a check has
+    the same text, and so has a sentence several policies share; a hash costs an OpenSSL
+    context set-up per call."""
+
+    def __init__(self, kept: int = 4096) -> None:
+        self.kept = kept
+        self._known: dict[str, str] = {}
+
+    def __call__(self, finding: Finding) -> str:
+        text = _fingerprinted(finding)
+        known = self._known.get(text)
+        if known is None:
+            known = _digest(text)
+            if len(text) <= 1024:
+                if len(self._known) >= self.kept:
+                    self._known.clear()
+                self._known[text] = known
+        return known
 
 
 def _squeezed(text: str) -> str:
@@ -199,13 +231,14 @@ def finding_record(
     policy: PolicyResult,
     finding: Finding,
     checks: Mapping[str, CheckInfo] | None = None,
+    fingerprints: Callable[[Finding], str] = evidence_fingerprint,
 ) -> dict[str, Any]:
-    """The flat record of one finding (primary evidence only); `checks` is check_index(run),
-    for callers that make many records."""
+    """The flat record of one finding (primary evidence only); `checks` is check_index(run)
+    and `fingerprints` a Fingerprints, for callers that make many records."""
     check = (check_index(run) if checks is None else checks).get(finding.check_id)
     first = finding.evidence[0] if finding.evidence else None
     review = run.reviews.get(finding.id) if run.reviews else None
-    fingerprint = evidence_fingerprint(finding)
+    fingerprint = fingerprints(finding)
     status: str = finding.status._value_
     return {
         "policy_id": policy.id,

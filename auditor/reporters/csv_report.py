@@ -6,7 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from auditor.models import AuditRun, PolicyResult
-from auditor.records import FINDING_COLUMNS, check_index, finding_record, spreadsheet_safe
+from auditor.records import (
+    FINDING_COLUMNS,
+    Fingerprints,
+    check_index,
+    finding_record,
+    spreadsheet_safe,
+)
 from auditor.reporters.atomic import atomic_output
 from auditor.reporters.sinks import Sink, feed
 
@@ -89,6 +95,7 @@ class FindingRecords:
     def __init__(self, run: AuditRun) -> None:
         self.run = run
         self._checks = check_index(run)
+        self._fingerprints = Fingerprints()
         self._policy: PolicyResult | None = None
         self._records: list[dict[str, Any]] = []
 
@@ -96,7 +103,8 @@ class FindingRecords:
         """The records of `policy`'s findings, in order (not to be changed: they are shared)."""
         if policy is not self._policy:  # a reference is held, so `is` cannot mistake a copy
             self._records = [
-                finding_record(self.run, policy, f, self._checks) for f in policy.findings
+                finding_record(self.run, policy, f, self._checks, self._fingerprints)
+                for f in policy.findings
             ]
             self._policy = policy
         return self._records
