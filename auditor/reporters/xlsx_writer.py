@@ -36,7 +36,7 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)  # day 0 of Excel's 1900 date system, past 
 
 # Number formats Excel knows by id; others get ids from 164 up.
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0%": 9, "@": 49}
-CHUNK = 1 << 18  # characters of XML gathered before a chunk goes to the compressor
+CHUNK = 1 << 18  # bytes of XML gathered before a chunk goes to the compressor
 
 
 def escape(text: str) -> str:
@@ -327,7 +327,7 @@ class Sheet:
         self.setup = setup
         self.rows = 0
         self.tail = _Tail()
-        self._parts: list[str] = []
+        self._parts: list[bytes] = []
         self._size = 0
         self._sink = _Compressor(DeflateFile(folder / f"{key}.deflate", key))
         self._emit(self._head())
@@ -354,10 +354,13 @@ class Sheet:
         )
 
     def _emit(self, text: str) -> None:
-        self._parts.append(text)
-        self._size += len(text)
+        # Encoded a row at a time: an ASCII row (most of them) encodes as a copy, whereas in a
+        # chunk holding one wider character every character is widened, then encoded one by one.
+        data = text.encode("utf-8", "surrogatepass")
+        self._parts.append(data)
+        self._size += len(data)
         if self._size >= CHUNK:
-            self._sink.put("".join(self._parts))
+            self._sink.put(b"".join(self._parts))
             self._parts.clear()
             self._size = 0
 
@@ -409,7 +412,7 @@ class Sheet:
         )
         for part in out:
             self._emit(part)
-        self._sink.put("".join(self._parts))
+        self._sink.put(b"".join(self._parts))
         self._parts.clear()
         return WrittenSheet(s.name, t.auto_filter, s.title_rows, self._sink.close())
 
@@ -438,9 +441,9 @@ class _Compressor:
             while self._queue.get() is not None:  # drain, so the writer never blocks
                 pass
 
-    def put(self, text: str) -> None:
+    def put(self, data: bytes) -> None:
         self._check()
-        self._queue.put(text.encode("utf-8", "surrogatepass"))
+        self._queue.put(data)
 
     def close(self) -> Deflated:
         self._queue.put(None)
