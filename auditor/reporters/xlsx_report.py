@@ -338,7 +338,8 @@ class _Folded:
         # Collapsed offset of each collapsed run's space, and what the offsets after it shift.
         self.runs: list[int] = []
         self.shifts: list[int] = [0]
-        if _ODD_SPACE.search(folded):
+        # Printable ASCII holds no white space but the space: a search only for other text.
+        if "  " in folded or (not folded.isprintable() and _ODD_SPACE.search(folded)):
             pieces: list[str] = []
             pos = shift = 0
             for run in _SPACE_RUN.finditer(folded):
@@ -435,9 +436,11 @@ class _RichQuotes:
         return cell
 
 
-RICH_KEPT = 4096
-"""Distinct quotes _RichQuotes keeps rendered; read when a writer is made, so tests can lower it."""
-_RICH_KEPT_LENGTH = 512  # 99.7 % of the real corpus's quotes; a few MB at most when full
+RICH_KEPT = 2048
+"""Distinct quotes _RichQuotes keeps rendered; read when a writer is made, so tests can lower it.
+About 2 KB a quote (the real corpus has 827 distinct ones); at worst, every quote 512 wide
+characters, about 12 MB."""
+_RICH_KEPT_LENGTH = 512  # 99.7 % of the real corpus's quotes
 
 
 def _rich_cell(quote: str, terms: list[str]) -> _RichText | str:
