@@ -47,11 +47,15 @@ def run_rules(check: CompiledCheck, scan: Scan) -> dict[str, RuleOutput]:
         out = outputs[rule.id] = RuleOutput()
         if allowed is not None and not allowed:
             continue  # a primitive only looks at allowed sentences: spare it the scans
-        rejected: dict[int, str] | None = None  # worked out at the first hit, if any
-        for item in rule.primitive.evaluate(scan, allowed):
+        items = list(rule.primitive.evaluate(scan, allowed))
+        rejected: dict[int, str] = {}
+        if rule.unless is not None:
+            # `unless` only ever rejects a hit: its leaves are scanned in the hits' sentences.
+            hit = {item.sentence for item in items if isinstance(item, Hit)}
+            if hit:
+                rejected = excluded(rule.unless, scan, hit)
+        for item in items:
             if isinstance(item, Hit):
-                if rejected is None:
-                    rejected = excluded(rule.unless, scan) if rule.unless is not None else {}
                 if item.sentence in rejected:
                     reason = rejected[item.sentence]
                     out.candidates.append(Candidate(item.sentence, reason, item.spans))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -89,6 +89,8 @@ class Scan:
         self._starts = [s.start for s in document.sentences]
         self._ends = [s.end for s in document.sentences]
         self._cache: dict[int, dict[int, list[tuple[int, int]]]] = {}
+        # Leaves scanned over some sentences only: their hits, exact for the sentences in the set.
+        self._partial: dict[int, tuple[dict[int, list[tuple[int, int]]], set[int]]] = {}
         self.extra: dict[Any, Any] = {}  # other per-document results, e.g. extracted values
         self._data = document.text.encode("utf-8")
         self._chars = _CharOffsets(document.text, self._data)
@@ -177,6 +179,7 @@ class Scan:
         relaxed: Any = None,
         folded: tuple[Any, Any] | None = None,
         one_line: bool = False,
+        only: Collection[int] | None = None,
     ) -> dict[int, list[tuple[int, int]]]:
         """Spans of `regex` per sentence index, relative to the sentence; computed once per key.
 
@@ -187,7 +190,11 @@ class Scan:
         are scanned. The matches are the same:
         each chunk stands between line breaks, so no match runs from one chunk into the next
         and a chunk without a match is no match's start; a scan from a chunk's start finds what
-        the scan from the text's start finds from there on."""
+        the scan from the text's start finds from there on.
+
+        `only` (with `one_line`): the caller reads the hits of these sentences alone. Then only
+        they are scanned (see `_scan_only`), and the answer holds every hit of those sentences
+        but maybe not of others; a later call for other sentences, or for all, scans the rest."""
         found = self._cache.get(key)
         if found is not None:
             return found
@@ -204,6 +211,10 @@ class Scan:
                 self._file(found, self._spans(regex), self._starts, self._ends)
             else:
                 relaxed_raw = None if relaxed is None else relaxed._regexp
+                if one_line and only is not None:
+                    part = self._scan_only(key, raw, data, relaxed_raw, only)
+                    if part is not None:
+                        return part
                 if one_line and self._chunks is not None:
                     spans: list[tuple[int, int]] = []
                     for start, end in self._runs(key):
@@ -212,6 +223,45 @@ class Scan:
                     spans = _byte_spans(raw, data, relaxed_raw)
                 self._file(found, spans, *self._sentence_bytes())
         self._cache[key] = found
+        return found
+
+    def _scan_only(
+        self, key: int, raw: Any, data: bytes, relaxed: Any, only: Collection[int]
+    ) -> dict[int, list[tuple[int, int]]] | None:
+        """`leaf_hits` of a one-line leaf for the sentences `only`: scans each run of
+        consecutive such sentences not scanned yet, within the chunks where the leaf was found;
+        None when a run does not stand between line breaks (or the text's ends), as sentences
+        joined by "\\n" do: then the whole text must be scanned.
+
+        A run between line breaks has the whole-text scan's matches in its sentences: no match
+        holds a line break, so the whole scan reaches the run's start unchanged and no match
+        leaves it; the search keeps the whole text as context, so `\\b`, `^` and `$` see what
+        they see in the whole scan."""
+        found, scanned = self._partial.get(key) or ({}, set())
+        todo = sorted(only if not scanned else set(only) - scanned)
+        if not todo:
+            return found
+        starts, ends = self._sentence_bytes()
+        size = len(data)
+        ranges: list[tuple[int, int]] = []
+        first = last = todo[0]
+        for i in todo[1:]:
+            if i != last + 1:
+                ranges.append((starts[first], ends[last]))
+                first = i
+            last = i
+        ranges.append((starts[first], ends[last]))
+        for start, end in ranges:
+            if (start and data[start - 1] != 10) or (end < size and data[end] != 10):
+                return None
+        if self._chunks is not None:
+            ranges = _overlaps(ranges, self._runs(key))
+        spans: list[tuple[int, int]] = []
+        for start, end in ranges:
+            spans += _byte_spans(raw, data, relaxed, start, end)
+        self._file(found, spans, starts, ends)
+        scanned.update(todo)
+        self._partial[key] = (found, scanned)
         return found
 
     def _file(
@@ -309,6 +359,24 @@ _CHUNK_BYTES = 2048
 # before it goes back to the plain search: a pattern such as `\\b[a-z]` would otherwise cost a
 # call into RE2 per character.
 _MISSES = 16
+
+
+def _overlaps(
+    ranges: list[tuple[int, int]], others: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The non-empty overlaps of two sorted lists of disjoint ranges, in order."""
+    out: list[tuple[int, int]] = []
+    j, count = 0, len(others)
+    for start, end in ranges:
+        while j < count and others[j][1] <= start:
+            j += 1
+        k = j
+        while k < count and others[k][0] < end:
+            low, high = max(start, others[k][0]), min(end, others[k][1])
+            if low < high:
+                out.append((low, high))
+            k += 1
+    return out
 
 
 def first_sentences(offsets: Iterable[int], starts: list[int], ends: list[int]) -> list[int]:

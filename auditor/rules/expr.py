@@ -9,7 +9,7 @@ per sentence from the leaves' hits.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -422,9 +422,11 @@ def compile_expr(raw: Any, path: Sequence[str | int], registry: LeafRegistry) ->
     return Not(compile_expr(raw["not"], [*path, "not"], registry))
 
 
-def _scanned(expr: Expr, scan: Scan) -> Iterator[tuple[int, dict[int, list[Span]]]]:
+def _scanned(
+    expr: Expr, scan: Scan, only: Collection[int] | None
+) -> Iterator[tuple[int, dict[int, list[Span]]]]:
     """Each leaf of `expr` that may have hits (the RE2 sets ruled the others out) with its
-    hits by sentence, each leaf once."""
+    hits by sentence, each leaf once; complete for the sentences `only` (None: all)."""
     present = scan.present
     by_key = expr.leaf_by_key
     # Only the present keys are looked at, found by a set intersection in C; their order does
@@ -439,13 +441,18 @@ def _scanned(expr: Expr, scan: Scan) -> Iterator[tuple[int, dict[int, list[Span]
         folded = leaf.folded if can_fold else None
         relaxed = leaf.relaxed if folded is None else None
         # Every form of a leaf is compiled with never_nl: no match holds a line break.
-        yield key, scan.leaf_hits(key, leaf.regex, relaxed, folded, one_line=True)
+        yield key, scan.leaf_hits(key, leaf.regex, relaxed, folded, one_line=True, only=only)
 
 
-def sentence_hits(expr: Expr, scan: Scan) -> dict[int, dict[int, list[Span]]]:
-    """Leaf hits of an expression grouped by sentence: {sentence: {leaf key: spans}}."""
+def sentence_hits(
+    expr: Expr, scan: Scan, only: Collection[int] | None = None
+) -> dict[int, dict[int, list[Span]]]:
+    """Leaf hits of an expression grouped by sentence: {sentence: {leaf key: spans}}.
+
+    `only`: the sentences the caller reads (None: all); the answer is complete for them (each
+    leaf is scanned in them alone, see `Scan.leaf_hits`) and may be incomplete for others."""
     by_sentence: dict[int, dict[int, list[Span]]] = {}
-    for key, hits in _scanned(expr, scan):
+    for key, hits in _scanned(expr, scan, only):
         for sentence, spans in hits.items():
             found = by_sentence.get(sentence)
             if found is None:
@@ -455,12 +462,12 @@ def sentence_hits(expr: Expr, scan: Scan) -> dict[int, dict[int, list[Span]]]:
     return by_sentence
 
 
-def union_hits(expr: Expr, scan: Scan) -> dict[int, set[Span]]:
+def union_hits(expr: Expr, scan: Scan, only: Collection[int] | None = None) -> dict[int, set[Span]]:
     """For an expression whose `leaf_union` holds: the sentences it holds on, each with the
     distinct spans of its leaves (what `test` on `sentence_hits` gives, without the
-    grouping by leaf)."""
+    grouping by leaf); `only` as for `sentence_hits`."""
     by_sentence: dict[int, set[Span]] = {}
-    for _, hits in _scanned(expr, scan):
+    for _, hits in _scanned(expr, scan, only):
         for sentence, spans in hits.items():
             found = by_sentence.get(sentence)
             if found is None:

@@ -52,7 +52,7 @@ class Near:
     distance: int
 
     def evaluate(self, scan: Scan, allowed: set[int] | None) -> Iterator[Hit | Candidate]:
-        per_term = [sentence_hits(term, scan) for term in self.terms]
+        per_term = [sentence_hits(term, scan, allowed) for term in self.terms]
         common = set.intersection(*(set(h) for h in per_term))
         partial = set.union(*(set(h) for h in per_term)) - common
         for i in sorted(common | partial):

@@ -32,12 +32,12 @@ class Pattern:
     def evaluate(self, scan: Scan, allowed: set[int] | None) -> Iterator[Hit | Candidate]:
         if self.match.leaf_union:
             # A leaf or `any` of leaves (most patterns): every sentence with a hit matches.
-            spans_by_sentence = union_hits(self.match, scan)
+            spans_by_sentence = union_hits(self.match, scan, allowed)
             for i in sorted(spans_by_sentence):
                 if allowed is None or i in allowed:
                     yield Hit(i, tuple(sorted(spans_by_sentence[i])))
             return
-        by_sentence = sentence_hits(self.match, scan)
+        by_sentence = sentence_hits(self.match, scan, allowed)
         positive = self.match.positive_keys
         if self.match.all_positive:
             indices = sorted(by_sentence)  # every sentence with hits holds a positive leaf

@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from auditor.document.model import Document
@@ -113,16 +114,17 @@ def allowed_sentences(
     return allowed
 
 
-def excluded(unless: Expr, scan: Scan) -> dict[int, str]:
-    """Sentences that `unless` rejects, with the reason."""
+def excluded(unless: Expr, scan: Scan, only: Collection[int] | None = None) -> dict[int, str]:
+    """Sentences that `unless` rejects, with the reason; exact for the sentences `only` (None:
+    all), while what it says of others may be wrong."""
     reason = f"excluded by unless {unless.describe()}"
     if unless.leaf_union:  # a leaf or `any` of leaves: it holds wherever a leaf has a hit
-        return dict.fromkeys(union_hits(unless, scan), reason)
-    by_sentence = sentence_hits(unless, scan)
+        return dict.fromkeys(union_hits(unless, scan, only), reason)
+    by_sentence = sentence_hits(unless, scan, only)
     # An expression with no positive term (`not: ...`) can hold on a sentence with no hits.
-    candidates = (
-        range(len(scan.document.sentences)) if not unless.positive_keys else list(by_sentence)
-    )
+    candidates: Iterable[int] = list(by_sentence)
+    if not unless.positive_keys:
+        candidates = range(len(scan.document.sentences)) if only is None else only
     out = {}
     for i in candidates:
         if unless.test(by_sentence.get(i, {}))[0]:
