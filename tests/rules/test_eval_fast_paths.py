@@ -2,8 +2,9 @@
 
 Candidate sentences come from one scan of the document's UTF-8 bytes, cached per document;
 `test_string` searches each leaf once; the day-first guess reads only sentences with a digit;
-the engine skips rules with no allowed sentence and works out `unless` at the first hit. Each
-test compares with a copy of the code before (the `_plain_*` functions).
+the engine skips rules with no allowed sentence and works out `unless` only when a rule has
+hits, over the hit sentences. Each test compares with a copy of the code before (the
+`_plain_*` functions).
 """
 
 from __future__ import annotations
