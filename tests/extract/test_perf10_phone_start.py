@@ -4,25 +4,10 @@ the numbers are those found with the library's class, on the real corpus and the
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Any
 
 from auditor.extract import phones
-from tests.real_inputs import real_documents
-
-
-def _plain(find: Callable[[], Any], module: Any, name: str, value: Any) -> Any:
-    """What `find` gives with `module.name` set to `value` (the plain code path)."""
-    old = getattr(module, name)
-    setattr(module, name, value)
-    try:
-        return find()
-    finally:
-        setattr(module, name, old)
-
-
-def _real_texts() -> list[str]:
-    return [d.text for d in real_documents()]
+from tests.real_inputs import plain_path as _plain
+from tests.real_inputs import real_texts as _real_texts
 
 
 def test_ascii_candidate_start_is_the_class_on_every_ascii_character() -> None:

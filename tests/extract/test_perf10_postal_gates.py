@@ -5,30 +5,17 @@ every stretch and line), on the real corpus, the sample policies and generated t
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor.extract import postal
-from tests.real_inputs import real_documents
+from tests.real_inputs import plain_path as _plain
+from tests.real_inputs import real_texts as _real_texts
 
 _SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-
-def _plain(find: Callable[[], Any], module: Any, name: str, value: Any) -> Any:
-    """What `find` gives with `module.name` set to `value` (the plain code path)."""
-    old = getattr(module, name)
-    setattr(module, name, value)
-    try:
-        return find()
-    finally:
-        setattr(module, name, old)
-
-
-def _real_texts() -> list[str]:
-    return [d.text for d in real_documents()]
 
 
 def _no_gates(
