@@ -116,6 +116,14 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
+def remember(table: dict[Any, Any], key: Any, value: Any, kept: int) -> None:
+    """Put `value` under `key` in a table of texts worked out once, which is emptied first
+    when it holds `kept` entries: the reports' memos stay bounded whatever the run's size."""
+    if len(table) >= kept:
+        table.clear()
+    table[key] = value
+
+
 class Fingerprints:
     """evidence_fingerprint of the findings of one report pass, each distinct text hashed once
     while it stays in a table of up to `kept` texts of up to 1,024 characters (emptied when
@@ -133,9 +141,7 @@ class Fingerprints:
         if known is None:
             known = _digest(text)
             if len(text) <= 1024:
-                if len(self._known) >= self.kept:
-                    self._known.clear()
-                self._known[text] = known
+                remember(self._known, text, known, self.kept)
         return known
 
 

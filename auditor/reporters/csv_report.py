@@ -11,6 +11,7 @@ from auditor.records import (
     Fingerprints,
     check_index,
     finding_record,
+    remember,
     spreadsheet_safe,
 )
 from auditor.reporters.atomic import atomic_output
@@ -67,9 +68,7 @@ class CsvLines:
         if field is None:
             field = _csv_field(value)
             if len(value) <= 256:
-                if len(self._texts) >= self.kept:
-                    self._texts.clear()
-                self._texts[value] = field
+                remember(self._texts, value, field, self.kept)
         return field
 
 

@@ -42,6 +42,7 @@ from auditor.records import (
     final_statuses,
     finding_evidence_records,
     policy_record,
+    remember,
     reviewed_score,
 )
 from auditor.reporters.atomic import atomic_output
@@ -338,7 +339,7 @@ class _Folded:
         # Collapsed offset of each collapsed run's space, and what the offsets after it shift.
         self.runs: list[int] = []
         self.shifts: list[int] = [0]
-        # Printable ASCII holds no white space but the space: a search only for other text.
+        # Printable text holds no white space but the space: a search only for other text.
         if "  " in folded or (not folded.isprintable() and _ODD_SPACE.search(folded)):
             pieces: list[str] = []
             pos = shift = 0
@@ -423,9 +424,7 @@ class _RichQuotes:
             cell = self._known.get(key)
             if cell is None:
                 cell = _rich_cell(quote, evidence.terms)
-                if len(self._known) >= self.kept:
-                    self._known.clear()
-                self._known[key] = cell
+                remember(self._known, key, cell, self.kept)
             return cell
         if policy is not self._policy:
             self._policy, self._long = policy, {}
@@ -623,9 +622,7 @@ class _Sheet:
                         shown = excel_text(value)
                     known = (f' t="inlineStr"><is>{text_element(shown)}</is></c>', shown)
                     if len(value) <= _TEXT_KEPT_LENGTH:
-                        if len(texts) >= TEXTS_KEPT:
-                            texts.clear()
-                        texts[value] = known
+                        remember(texts, value, known, TEXTS_KEPT)
                 tail, shown = known
                 parts.append(f'<c r="{letters[i]}{number}{style}{tail}')
             elif kind is int:

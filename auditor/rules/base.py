@@ -187,10 +187,10 @@ class Scan:
         the regex for lowercased text and its relaxed form (see the class docstring).
         `one_line`: no match of `regex` can hold a line break (a leaf compiled with RE2's
         never_nl, see `expr`); then only the chunks in which the presence pass found the leaf
-        are scanned. The matches are the same:
-        each chunk stands between line breaks, so no match runs from one chunk into the next
-        and a chunk without a match is no match's start; a scan from a chunk's start finds what
-        the scan from the text's start finds from there on.
+        are scanned. The matches are the same: each chunk stands between line breaks, so no
+        match runs from one chunk into the next and a chunk without a match is no match's
+        start; a scan from a chunk's start finds what the scan from the text's start finds
+        from there on.
 
         `only` (with `one_line`): the caller reads the hits of these sentences alone. Then only
         they are scanned (see `_scan_only`), and the answer holds every hit of those sentences
