@@ -47,15 +47,19 @@ def discover(paths: Sequence[Path]) -> list[Source]:
         if not root.exists() and not root.is_symlink():
             raise InputError(f"{root}: no such file or folder")
         if root.is_dir():
-            found = []
+            # (path relative to root with "/", path): strings, made once per folder and file;
+            # a Path per file costs several times more, which a folder of 100,000 notices.
+            found: list[tuple[str, str]] = []
             for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                folder = os.path.relpath(dirpath, root).replace(os.sep, "/")
+                prefix = "" if folder == "." else folder + "/"
                 for name in filenames:
                     if not name.startswith(".") and not name.startswith("~$"):
-                        found.append(Path(dirpath) / name)
-            for path in sorted(found, key=lambda p: p.relative_to(root).as_posix()):
-                rel = path.relative_to(root).as_posix()
-                sources.append(Source(path, f"{root.name}/{rel}" if many else rel))
+                        found.append((prefix + name, os.path.join(dirpath, name)))
+            found.sort()
+            for rel, path in found:
+                sources.append(Source(Path(path), f"{root.name}/{rel}" if many else rel))
         else:
             sources.append(Source(root, root.name))
     return sources
