@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from auditor.reporters.sinks import Sink, feed
 from auditor.reporters.xlsx_report import (
     HEAVY,
     HEAVY_PAIRS,
+    Companion,
     ScorecardJob,
     write_xlsx,
     xlsx_sink,
@@ -69,8 +71,9 @@ def write_reports(run: AuditRun, out_dir: Path, names: Sequence[str], jobs: int 
     previous set of reports as it was, never a mix of old and new. In one process the reports
     are written side by side, in one pass over the results. With `jobs` > 1 on a run of more
     than PARALLEL_AFTER policies they are written at the same time by `jobs` worker processes:
-    the JSON and CSV files each as a task of their own, and the scorecard's large sheets as
-    one task each, or in two balanced pairs for two workers.
+    for two workers, the scorecard's large sheets in two balanced pairs, each written in one
+    pass with one of the other reports; for more, the JSON and CSV files each as a task of
+    their own, and the large sheets one task each.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: dict[str, tuple[Path, Path]] = {}
@@ -109,24 +112,33 @@ def _write_parallel(run: AuditRun, staged: dict[str, tuple[Path, Path]], jobs: i
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # Two workers: two tasks, each a pair of large sheets written in one pass with the other
+    # reports, the CSV beside the Findings sheet, whose finding records it shares. Each pass
+    # over a spool parses every result again: four passes instead of two cost a tenth more
+    # CPU than the reports' own work saves by starting before the scorecard's layout is known.
+    companions: dict[tuple[str, ...], list[Companion]] = {}
+    if "xlsx" in staged and jobs == 2:
+        for name, (partial, _) in staged.items():
+            if name != "xlsx":
+                group = HEAVY_PAIRS[0] if name in TAKE_RECORDS else HEAVY_PAIRS[1]
+                make = functools.partial(_companion, name, partial)
+                companions.setdefault(group, []).append(make)
+    alone = [name for name in staged if name != "xlsx" and not companions]
     # A forking pool starts all its processes at once: never more than there are tasks.
-    tasks = len(staged) - 1 + len(HEAVY) if "xlsx" in staged else len(staged)
+    tasks = len(alone) + (len(HEAVY) if "xlsx" in staged else 0)
+    if companions:
+        tasks = len(HEAVY_PAIRS)
     with ProcessPoolExecutor(min(jobs, tasks), mp_context=context) as pool:
         scorecard: ScorecardJob | None = None
         futures: list[Future[Path]] = []
         try:
-            # JSON and CSV first: the workers write them while this process counts what the
-            # scorecard's layout needs (a pass over the results), instead of waiting for it.
-            futures = [
-                pool.submit(_write_one, name, run, partial)
-                for name, (partial, _) in staged.items()
-                if name != "xlsx"
-            ]
+            # Reports written on their own go first: the workers write them while this process
+            # counts what the scorecard's layout needs (a pass over the results).
+            futures = [pool.submit(_write_one, name, run, staged[name][0]) for name in alone]
             if "xlsx" in staged:
                 scorecard = ScorecardJob(run, staged["xlsx"][0])
-                # Two workers: two tasks of large sheets, so each reads the results once more,
-                # not twice; more workers: a task per sheet group, more of them at a time.
-                scorecard.submit(pool, HEAVY_PAIRS if jobs == 2 else None)
+                # More than two workers: a task per sheet group, more of them at a time.
+                scorecard.submit(pool, HEAVY_PAIRS if jobs == 2 else None, companions)
                 scorecard.finish()
             for future in futures:
                 future.result()
@@ -141,3 +153,12 @@ def _write_parallel(run: AuditRun, staged: dict[str, tuple[Path, Path]], jobs: i
 
 def _write_one(name: str, run: AuditRun, path: Path) -> Path:
     return REPORTERS[name][1](run, path)
+
+
+def _companion(
+    name: str, path: Path, run: AuditRun, records: FindingRecords
+) -> Sink[PolicyResult, Path]:
+    """Report `name` as a sink into `path`, sharing `records` if it takes them."""
+    if name in TAKE_RECORDS:
+        return SINKS[name](run, path, records)
+    return SINKS[name](run, path)

@@ -1293,13 +1293,25 @@ HEAVY = ("findings", "evidence", "summary", "policies")  # longest first
 # HEAVY in two groups of about the same work, each written in one pass (on 10k policies,
 # per policy: findings 0.26 ms and policies 0.04; evidence 0.21 and summary 0.05; a pass over a
 # spool 0.03): what a pool of two workers gets, so that each reads the results once, not twice.
+# The first holds the Findings sheet, which the CSV joins (they share its finding records).
 HEAVY_PAIRS = (("findings", "policies"), ("evidence", "summary"))
 
 
+# A report written in the same pass as a sheet group (see ScorecardJob.submit): made from the
+# run and the writer's finding records, which it may share with the Findings sheet.
+Companion = Callable[[AuditRun, FindingRecords], Sink[PolicyResult, Any]]
+
+
 def _render_tasks(
-    writer: _Writer, tasks: tuple[str, ...], folder: Path
+    writer: _Writer,
+    tasks: tuple[str, ...],
+    folder: Path,
+    companions: Sequence[Companion] = (),
 ) -> dict[str, list[WrittenSheet]]:
-    return writer.render(tasks, folder)
+    if not companions:
+        return writer.render(tasks, folder)
+    sinks: list[Sink[PolicyResult, Any]] = [make(writer.run, writer.records) for make in companions]
+    return feed([*sinks, writer.rendering(tasks, folder)], writer.run.policies)[-1]
 
 
 class ScorecardJob:
@@ -1317,11 +1329,18 @@ class ScorecardJob:
         )
         self.futures: dict[str, Future[dict[str, list[WrittenSheet]]]] = {}
 
-    def submit(self, pool: Executor, groups: Sequence[tuple[str, ...]] | None = None) -> None:
+    def submit(
+        self,
+        pool: Executor,
+        groups: Sequence[tuple[str, ...]] | None = None,
+        companions: Mapping[tuple[str, ...], Sequence[Companion]] | None = None,
+    ) -> None:
         """Hand the large sheet groups to `pool`: each group of `groups` (default: each on its
-        own) is one task, which writes its sheets in one pass over the results."""
+        own) is one task, which writes its sheets in one pass over the results, and with them
+        the group's `companions`, other reports written in the same pass."""
         for group in groups or [(task,) for task in HEAVY]:
-            future = pool.submit(_render_tasks, self.writer, group, self.folder)
+            others = (companions or {}).get(group, ())
+            future = pool.submit(_render_tasks, self.writer, group, self.folder, others)
             for task in group:
                 self.futures[task] = future
 

@@ -84,14 +84,25 @@ def test_sheets_written_by_worker_processes_give_the_same_bytes(tmp_path: Path) 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["here.xlsx", "pool.xlsx"]  # no parts
 
 
+@pytest.mark.parametrize(
+    ("jobs", "names"),
+    [
+        # two workers: the other reports ride along with the scorecard's two sheet pairs
+        (2, ["json", "csv", "xlsx"]),
+        (2, ["csv", "xlsx", "jsonl"]),
+        (2, ["xlsx", "json"]),
+        (2, ["json", "csv"]),  # no scorecard: a task per report
+        (3, ["json", "csv", "xlsx", "jsonl"]),  # more workers: a task per report and sheet
+    ],
+)
 def test_parallel_reports_equal_serial_reports(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, names: list[str]
 ) -> None:
     run = many_policies(25)
-    serial = write_reports(run, tmp_path / "serial", ["json", "csv", "xlsx"], jobs=1)
+    serial = write_reports(run, tmp_path / "serial", names, jobs=1)
     monkeypatch.setattr(reporters, "PARALLEL_AFTER", 10)
-    parallel = write_reports(run, tmp_path / "parallel", ["json", "csv", "xlsx"], jobs=2)
-    assert [p.name for p in parallel] == ["results.json", "findings.csv", "scorecard.xlsx"]
+    parallel = write_reports(run, tmp_path / "parallel", names, jobs=jobs)
+    assert [p.name for p in parallel] == [reporters.REPORTERS[name][0] for name in names]
     for a, b in zip(serial, parallel, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
     assert sorted(p.name for p in (tmp_path / "parallel").iterdir()) == sorted(
