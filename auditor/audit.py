@@ -17,7 +17,7 @@ from auditor.checklist.compiled import Checklist
 from auditor.document.loader import DocumentError, load_document
 from auditor.engine import error_findings, evaluate_document
 from auditor.models import AuditRun, CheckInfo, ChecklistInfo, PolicyResult
-from auditor.spool import Spool
+from auditor.spool import Counted, Spool, counted
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -74,8 +74,9 @@ class Limits:
     max_memory: int = 1024 * 1024 * 1024  # growth of resident memory, in bytes; 0 disables
 
 
-Encoded = tuple[bytes, list[str]]
-"""A result as a worker sends it: its JSON (`model_dump_json`, UTF-8) and its notices."""
+Encoded = tuple[bytes, list[str], Counted]
+"""A result as a worker sends it: its JSON (`model_dump_json`, UTF-8), its notices, and what
+the scorecard's layout counts of it (see `LayoutCounts`)."""
 
 Engine = Callable[[Checklist, Sequence[Source], Limits], Iterator[PolicyResult]]
 """Runs the per-document function (`audit_source`) somewhere; yields results in input order."""
@@ -225,8 +226,8 @@ def run_audit(
         # The workers' JSON goes to the spool as it came: parsing it here only to write the
         # same text again would cost this process, which shares the cores with them (or takes
         # every result of a cluster), ~0.05 ms a policy.
-        for encoded, lines in encoded_results:
-            spool.append_json(encoded)
+        for encoded, lines, counts in encoded_results:
+            spool.append_json(encoded, counts)
             if notices is not None:
                 notices += lines
             if progress:
@@ -295,18 +296,19 @@ def _worker_setup(checklist: Checklist, limits: Limits, context: Any) -> tuple[A
 def _work(batch: list[Source]) -> list[Encoded]:
     """Audit a batch in a worker. Results travel as JSON: dumping and parsing it costs a third
     of pickling the models, and the parent process, which also feeds both workers on two
-    cores, is where that time counts. Their notices come along, so that a parent that only
-    spools the JSON need not parse it."""
+    cores, is where that time counts. Their notices and layout counts come along, so that a
+    parent that only spools the JSON need not parse it."""
     assert _worker_checklist is not None
-    encoded: list[Encoded] = []
-    for source in batch:
-        result = audit_source(_worker_checklist, source, _worker_limits)
-        encoded.append((result.model_dump_json().encode(), result_notices(result)))
-    return encoded
+    return [encode(audit_source(_worker_checklist, s, _worker_limits)) for s in batch]
+
+
+def encode(result: PolicyResult) -> Encoded:
+    """The result as a worker sends it (see `Encoded`)."""
+    return result.model_dump_json().encode(), result_notices(result), counted(result)
 
 
 def _parse(results: Iterable[Encoded]) -> Iterator[PolicyResult]:
-    for raw, _ in results:
+    for raw, _, _ in results:
         yield PolicyResult.model_validate_json(raw)
 
 
@@ -407,5 +409,5 @@ def _isolate(
                 result = _error_result(
                     checklist, source, "the worker process died while reading this document"
                 )
-                encoded = (result.model_dump_json().encode(), result_notices(result))
+                encoded = encode(result)
         yield encoded

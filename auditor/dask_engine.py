@@ -29,7 +29,7 @@ from auditor.audit import (
     Limits,
     Source,
     audit_source,
-    result_notices,
+    encode,
 )
 from auditor.checklist.compiled import Checklist
 from auditor.models import PolicyResult
@@ -58,7 +58,7 @@ def _work(
         result = audit_source(checklist, Source(Path(absolute), policy_id), limits)
         if result.path != given:  # report the path as the user gave it, as a local run does
             result = result.model_copy(update={"path": given})
-        out.append((result.model_dump_json().encode(), result_notices(result)))
+        out.append(encode(result))
     return out
 
 
@@ -111,7 +111,7 @@ class DaskEngine:
         self, checklist: Checklist, sources: Sequence[Source], limits: Limits
     ) -> Iterator[PolicyResult]:
         """Results in input order."""
-        for encoded, _ in self.encoded(checklist, sources, limits):
+        for encoded, _, _ in self.encoded(checklist, sources, limits):
             yield PolicyResult.model_validate_json(encoded)
 
     def encoded(

@@ -246,7 +246,7 @@ def test_a_spool_left_by_a_killed_run_is_removed_by_the_next(tmp_path: Path) -> 
         "import os, sys, pathlib\n"
         "from auditor.spool import Spool\n"
         "spool = Spool(pathlib.Path(sys.argv[1]))\n"
-        "spool.append_json(b'{}')\n"
+        "spool.append_json(b'{}', ('', '', '', ()))\n"
         "print(spool.path, flush=True)\n"
         "os.kill(os.getpid(), 9)\n"
     )

@@ -65,7 +65,14 @@ from auditor.reporters.xlsx_writer import (
     text_element,
 )
 from auditor.reviews import FINDINGS_HEADERS, FINDINGS_SHEET, ORPHAN_COLUMNS, ORPHANS_SHEET
-from auditor.spool import FindingOutline, PolicyOutline, outlines
+from auditor.spool import (
+    NAMES_KEPT,
+    FindingOutline,
+    LayoutCounts,
+    SpooledResults,
+    outlines,
+    policy_name,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
@@ -719,11 +726,6 @@ def _content_width(values: Iterable[str], floor: int, cap: int) -> float:
     return min(cap, max([floor, *(len(v) for v in values)])) + 2
 
 
-def _policy_name(policy: PolicyResult | PolicyOutline) -> str:
-    """What readers call a policy: its site (corpus metadata), else its title, else its id."""
-    return policy.metadata.get("site") or policy.title or policy.id
-
-
 def _utc_naive(iso: str) -> dt.datetime | None:
     try:
         stamp = dt.datetime.fromisoformat(iso)
@@ -744,14 +746,15 @@ def _rate(passed: int, counted: int) -> float | None:
     return round(passed / counted, 4) if counted else None
 
 
-SAMPLE = 2000  # rows looked at to size a column
+SAMPLE = NAMES_KEPT  # rows looked at to size a column
 
 
 class _Tally:
     """What the layout needs before any row is written, gathered in one pass over the run
     (outlines: it reads no quote): row counts (for splitting and link targets), status counts
     and pass rates, and a sample of names for column widths. Counts are kept in compact
-    arrays, not the results."""
+    arrays, not the results. A spool counts the same as the results arrive: without reviews
+    to apply, its counts are taken and no pass is made."""
 
     def __init__(self, run: AuditRun) -> None:
         checks = [c.id for c in run.checks]
@@ -764,10 +767,32 @@ class _Tally:
         self.names: list[str] = []
         self.paths: list[str] = []
         self.ids: list[str] = []
+        counts = run.policies.counts if isinstance(run.policies, SpooledResults) else None
+        if counts is not None and not run.reviews:
+            self._take(counts)
+        else:
+            self._count(run)
+        self.policies = len(self.findings_per_policy)
+        self.findings = len(self.evidence_per_finding)
+        self.evidence = sum(self.evidence_per_finding)
+
+    def _take(self, counts: LayoutCounts) -> None:
+        """Fill in from a spool's counts: with no review, each final status is the machine's."""
+        self.findings_per_policy = counts.findings_per_policy
+        self.evidence_per_finding = counts.evidence_per_finding
+        self.names, self.paths, self.ids = counts.names, counts.paths, counts.ids
+        for (check_id, status), n in counts.statuses.items():
+            self.machine[status] += n
+            self.final[status] += n
+            if status in ("PASS", "FAIL", "REVIEW") and check_id in self.counted:
+                self.counted[check_id] += n
+                self.passed[check_id] += n if status == "PASS" else 0
+
+    def _count(self, run: AuditRun) -> None:
         for policy in outlines(run.policies):
             self.findings_per_policy.append(len(policy.findings))
             if len(self.names) < SAMPLE:
-                self.names.append(_policy_name(policy))
+                self.names.append(policy_name(policy))
                 self.paths.append(policy.path)
                 self.ids.append(policy.id)
             findings: Sequence[Finding | FindingOutline] = policy.findings
@@ -778,9 +803,6 @@ class _Tally:
                 if status in ("PASS", "FAIL", "REVIEW") and finding.check_id in self.counted:
                     self.counted[finding.check_id] += 1
                     self.passed[finding.check_id] += status == "PASS"
-        self.policies = len(self.findings_per_policy)
-        self.findings = len(self.evidence_per_finding)
-        self.evidence = sum(self.evidence_per_finding)
 
     def overall_rate(self) -> float | None:
         counted = sum(self.final[s] for s in ("PASS", "FAIL", "REVIEW"))
@@ -1063,7 +1085,7 @@ class _Writer:
                 )
             )
             cells: list[tuple[Value, str] | None] = [
-                (_policy_name(policy), "text"),
+                (policy_name(policy), "text"),
                 (policy.path, "text"),
                 (policy.metadata.get("archived", ""), "text"),
                 (effective_date(policy), "text"),
