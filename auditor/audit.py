@@ -265,8 +265,13 @@ def run_audit(
 
 
 # Documents per task sent to a worker: large enough to amortise inter-process traffic, small
-# enough that every worker stays busy and results stream back steadily.
+# enough that every worker stays busy and results stream back steadily. BATCH is also the
+# fewest documents worth starting workers for, and one worker more is started for each BATCH.
 BATCH = 16
+# A local pool's tasks grow to BATCH_MOST documents while many remain (each task costs the
+# main process about 0.5 ms in the pool's threads, which share the cores with the workers)
+# and shrink to BATCH_LEAST as the end nears, so that the workers finish together.
+BATCH_MOST, BATCH_LEAST = 64, 4
 
 _worker_checklist: Checklist | None = None
 _worker_limits: Limits | None = None
@@ -337,8 +342,22 @@ def _parallel_encoded(
     checklist: Checklist, sources: Sequence[Source], jobs: int, limits: Limits
 ) -> Iterator[Encoded]:
     """iter_results in worker processes, each result as its worker sent it."""
-    batches = [list(sources[i : i + BATCH]) for i in range(0, len(sources), BATCH)]
-    return _parallel(checklist, batches, jobs, limits)
+    # A forking pool starts all its processes at once: a worker per BATCH documents at most
+    # (`--jobs 1000` on a small folder would otherwise fork a thousand idle copies).
+    jobs = min(jobs, -(-len(sources) // BATCH))
+    return _parallel(checklist, batches(sources, jobs), jobs, limits)
+
+
+def batches(sources: Sequence[Source], jobs: int) -> list[list[Source]]:
+    """`sources` in order, cut into tasks for `jobs` workers: each an eighth of a worker's
+    share of what remains (guided scheduling), between BATCH_LEAST and BATCH_MOST documents."""
+    cut: list[list[Source]] = []
+    start = 0
+    while start < len(sources):
+        size = min(BATCH_MOST, max(BATCH_LEAST, (len(sources) - start) // (8 * jobs)))
+        cut.append(list(sources[start : start + size]))
+        start += size
+    return cut
 
 
 def _parallel(
@@ -357,8 +376,7 @@ def _parallel(
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    # A forking pool starts all its processes at once: never more than there are batches
-    # (`--jobs 1000` on a small folder would otherwise fork a thousand idle copies).
+    # A forking pool starts all its processes at once: never more than there are batches.
     jobs = min(jobs, len(batches))
     pending = deque(batches)
     window = jobs * 4  # bounded look-ahead keeps memory flat however many documents there are

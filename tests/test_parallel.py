@@ -19,7 +19,7 @@ from click.testing import CliRunner
 import auditor.checklist.compiled as compiled
 import auditor.cli as cli_module
 import auditor.reporters as reporters
-from auditor.audit import BATCH, Source, discover, run_audit
+from auditor.audit import BATCH, BATCH_LEAST, BATCH_MOST, Source, batches, discover, run_audit
 from auditor.checklist.compiled import Checklist, load_checklist
 from auditor.cli import cli
 from auditor.models import AuditRun, PolicyResult
@@ -277,6 +277,26 @@ def _children(pid: int) -> set[int]:
         except OSError:  # the thread ended
             continue
     return found
+
+
+@pytest.mark.parametrize(
+    ("documents", "sizes"),
+    [
+        (17, [4, 4, 4, 4, 1]),
+        (162, [10, 9, 8, 8, 7, 7, 7, 6, 6, 5, 5, 5] + [4] * 19 + [3]),
+        (1000, [62, 58, 55, 51, 48, 45]),  # ... down to 4s
+        (10000, [64] * 140),  # ... then as for 1,000
+    ],
+)
+def test_tasks_shrink_towards_the_end_and_keep_every_document_in_order(
+    documents: int, sizes: list[int]
+) -> None:
+    sources = [Source(Path(f"{i}.md"), f"{i}.md") for i in range(documents)]
+    cut = batches(sources, 2)
+    assert [len(b) for b in cut[: len(sizes)]] == sizes
+    assert [s for b in cut for s in b] == sources
+    assert all(BATCH_LEAST <= len(b) <= BATCH_MOST for b in cut[:-1])
+    assert len(cut[-2]) == BATCH_LEAST and 1 <= len(cut[-1]) <= BATCH_LEAST
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
