@@ -28,7 +28,7 @@ try:
 except ImportError:  # Windows: abandoned spool files are not detected
     fcntl = None  # type: ignore[assignment]
 
-from auditor.models import PolicyResult, Status
+from auditor.models import PolicyResult, Status, empty_dict, empty_list
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -52,7 +52,7 @@ class FindingOutline(_Outline):
     id: str
     check_id: str
     status: Status
-    evidence: list[_Skipped] = Field(default_factory=list)
+    evidence: list[_Skipped] = Field(default_factory=empty_list)
 
 
 class PolicyOutline(_Outline):
@@ -61,7 +61,7 @@ class PolicyOutline(_Outline):
     id: str
     path: str
     title: str = ""
-    metadata: dict[str, str] = Field(default_factory=dict)
+    metadata: dict[str, str] = Field(default_factory=empty_dict)
     findings: list[FindingOutline]
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from auditor.models import Severity
+from auditor.models import Severity, empty_dict, empty_list
 
 
 def _listify(value: Any) -> Any:
@@ -35,7 +35,7 @@ class RuleSpec(_Spec):
     id: str
     kind: Literal["pattern", "near", "section", "extract"]
     description: str = ""
-    within: IdList = Field(default_factory=list)
+    within: IdList = Field(default_factory=empty_list)
     window: int = 0
     unless: Any = None
     in_section: Any = None
@@ -79,7 +79,7 @@ class CheckSpec(_Spec):
     weight: float = 1.0
     rules: list[RuleSpec]
     status: StatusSpec
-    values: dict[str, ValueSpec] = Field(default_factory=dict)
+    values: dict[str, ValueSpec] = Field(default_factory=empty_dict)
 
 
 class ChecklistSpec(_Spec):
