@@ -382,8 +382,10 @@ def main() -> None:
     # it again at each full collection, nor at exit (1.4 % of the instructions of an audit of
     # the real corpus, 2.3 % of one policy's), and a forked worker's collector leaves those
     # pages unwritten. Only here, in a process of our own: a program or test that calls `cli`
-    # keeps its collector as it is.
+    # keeps its collector as it is. `python -m auditor` imports the commands with the collector
+    # off (see __main__.py); it is on from here.
     gc.freeze()
+    gc.enable()
     cli()
 
 

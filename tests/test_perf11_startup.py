@@ -139,3 +139,29 @@ def test_start_up_never_tokenizes_a_signature(tmp_path: Path, audit: bool) -> No
     )
     assert done.stdout.split() == ["0"]
     assert not audit or (tmp_path / "out" / "scorecard.xlsx").exists()
+
+
+def test_python_m_auditor_imports_with_the_collector_off_and_main_turns_it_on() -> None:
+    """`python -m auditor` keeps the cyclic collector off while the commands are imported;
+    `main` freezes what they made and turns the collector on before the command runs."""
+    probe = (
+        "import gc\n"
+        "import auditor.__main__ as entry\n"  # not run as __main__: main() is not called
+        "from auditor import cli\n"
+        "print(gc.isenabled())\n"
+        "cli.cli = lambda: print(gc.isenabled(), gc.get_freeze_count() > 10_000)\n"
+        "entry.main()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["False", "True", "True"]
+    version = subprocess.run(
+        [sys.executable, "-m", "auditor", "--version"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert version.stdout.startswith("auditor, version ")
