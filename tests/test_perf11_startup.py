@@ -168,3 +168,12 @@ def test_python_m_auditor_imports_with_the_collector_off_and_main_turns_it_on() 
         check=True,
     )
     assert version.stdout.startswith("auditor, version ")
+
+
+def test_the_console_script_is_the_entry_point_python_m_runs() -> None:
+    """The installed `auditor` command starts where `python -m auditor` does, collector off."""
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="auditor")
+    # Not loaded here: importing auditor.__main__ would turn this process's collector off.
+    assert script.value == "auditor.__main__:main"
