@@ -53,11 +53,11 @@ _OPENERS = "\"'\u201c\u2018([{\u00ab\u2039\u00bf\u00a1"  # left quotes, guilleme
 # character class, which `re` uses to skip straight to the next terminator (three times faster).
 # Group 1: the closers. When white space follows, the lookahead also reads the next word, so that
 # the boundary tests need no second match: group 2 is the white space (the next sentence starts
-# after it), group 3 the word after it and any opening brackets (None if only white space or
-# opening brackets follow).
+# after it), group 3 the word after it and any opening brackets ("" if only white space or
+# opening brackets follow: an empty alternative, where an optional group costs `re` a repeat).
 _CANDIDATE_REST = (
     r"(?<![.?!…][.?!…])[.?!…]*([" + re.escape(_CLOSERS) + r"]*)"
-    r"(?:(?=(\s+)[" + re.escape(_OPENERS) + r"]*(\w+|\S)?)|(?=[A-Z][a-z])|\Z)"
+    r"(?:(?=(\s+)[" + re.escape(_OPENERS) + r"]*(\w+|\S|))|(?=[A-Z][a-z])|\Z)"
 )
 _CANDIDATE = re.compile(r"[.?!…]" + _CANDIDATE_REST)
 # The same for text whose only terminator is "." (most blocks): every match of _CANDIDATE then
@@ -137,7 +137,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             return []
         start = first.start()
     if "?" in text or "!" in text or "…" in text:
-        candidates = _CANDIDATE.finditer(text)
+        candidates = _CANDIDATE.finditer(text, 0, _scan_end(text, n))
     else:
         # "in" before find(): most blocks have no period, and "in" is the cheaper call.
         period = text.find(".") if "." in text else -1
@@ -146,7 +146,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             # policy), so the block is one sentence without a regex pass.
             stop = len(text.rstrip()) if text[-1].isspace() else n
             return [(start, stop)] if stop > start else []
-        candidates = _CANDIDATE_DOT.finditer(text, period)
+        # (_scan_end without a call: "." is the only terminator here, and n > 1.)
+        last = n - 1 if text[-1] == "." and text[-2].isalnum() else n
+        candidates = _CANDIDATE_DOT.finditer(text, period, last)
     spans: list[tuple[int, int]] = []
     for match in candidates:
         # One call for the groups and one for the span: a call per position costs more.
@@ -170,7 +172,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
             start = end
             continue
-        if word is None:  # only white space or opening brackets remain
+        if not word:  # only white space or opening brackets remain
             continue
         initial = word[0]
         if initial in ",;:)]}":
@@ -210,6 +212,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     if stop > start:
         spans.append((start, stop))
     return spans
+
+
+def _scan_end(text: str, n: int) -> int:
+    """Where the candidate scan of `text` (of length `n`) may stop: before a final terminator
+    just after a letter or digit (how most blocks end), else at the end.
+
+    Such a terminator could only match as the text's end, which breaks nothing. No other match
+    reads it: the letter or digit ends every part of the pattern that could reach it (a run of
+    terminators or closers, white space, openers, a word, `[A-Z][a-z]`), and no match before it
+    ends where `\\Z` would hold (at the text's end, or at the scan's).
+    """
+    return n - 1 if n > 1 and text[-1] in ".?!…" and text[-2].isalnum() else n
 
 
 def _joins(token: str, lowered: str, opens: bool, word: str, closers: bool) -> bool:
