@@ -98,25 +98,34 @@ def _inline(
     source: str,
     table: Sequence[int],
     syntax: list[int],
+    k: int,
     start: int,
     end: int,
     parts: list[str],
     offsets: list[int],
     links: list[Link],
-) -> None:
+) -> int:
     """Append `source[start:end]` with inline markdown syntax removed; `table` is the document's
-    `offset_table`, from which the offsets of verbatim text are sliced, and `syntax` its
-    `_syntax_positions`."""
+    `offset_table`, from which the offsets of verbatim text are sliced, `syntax` its
+    `_syntax_positions`, and `syntax[k]` at or before the first of them from `start` on (the
+    caller's place in the list: stepping on from there costs less than a search, about 1,900
+    instructions). Return the index of the first syntax character from `end` on."""
     # Most lines hold no syntax character, and the regex scan costs some 40 instructions a
     # character where finding them in the whole document (str.find, a memchr) costs almost
     # nothing: the scan runs only from the first syntax character to the last.
-    first = bisect.bisect_left(syntax, start)
-    if syntax[first] >= end:
+    while syntax[k] < start:
+        k += 1
+    if syntax[k] >= end:
         if end > start:
             parts.append(source[start:end])
             offsets += table[start:end]
-        return
-    last = syntax[bisect.bisect_left(syntax, end, first) - 1]
+        return k
+    first = k
+    while syntax[k] < end:
+        k += 1
+    stop = k
+    last = syntax[stop - 1]
+    k = first  # (from here the index of a syntax character at or before each match)
     pos = start
     for m in _INLINE.finditer(source, syntax[first], end):
         at = m.start()
@@ -127,8 +136,12 @@ def _inline(
         if kind == "emph":  # the most frequent: emphasis markers (and images) are dropped
             pass
         elif kind == "link":
+            while syntax[k] < at:
+                k += 1
             before = len(offsets)
-            _inline(source, table, syntax, m.start("ltext"), m.end("ltext"), parts, offsets, links)
+            _inline(
+                source, table, syntax, k, m.start("ltext"), m.end("ltext"), parts, offsets, links
+            )
             if len(offsets) > before:
                 if m.group("ldest"):
                     links.append(Link(before, len(offsets), m.group("ldest")))
@@ -139,8 +152,10 @@ def _inline(
                     parts.append(" ")
                     offsets.append(after - 1)
         elif kind == "uemph":
+            while syntax[k] < at:
+                k += 1
             _inline(
-                source, table, syntax, m.start("uinner"), m.end("uinner"), parts, offsets, links
+                source, table, syntax, k, m.start("uinner"), m.end("uinner"), parts, offsets, links
             )
         elif kind == "escape":
             parts.append(source[at + 1])
@@ -171,6 +186,7 @@ def _inline(
     if pos < end:
         parts.append(source[pos:end])
         offsets += table[pos:end]
+    return stop
 
 
 def _build(
@@ -202,7 +218,7 @@ def _build(
     if not stripped:
         return None
     lead = 0
-    if len(stripped) != len(text):
+    if stripped is not text:  # (strip() gives the text itself when there is nothing to strip)
         # Cut in place (the list is ours): a copy of the rest would take a reference to each
         # of its ints, and dropping the old list would give them back.
         lead = len(text) - len(text.lstrip())
@@ -316,6 +332,8 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
     """Split markdown (or plain text when `plain`) into blocks with a source offset per char."""
     blocks: list[Block] = []
     table = offset_table(len(source))
+    # (When a list, a slice of it is offset_run's list, without its call.)
+    shared = table if isinstance(table, list) else None
     syntax = [len(source)] if plain else _syntax_positions(source)
     next_syntax = 0  # index in `syntax` of the first position at or after the current line
     # The open paragraph, in the three lists of _build; `para_lines` counts its lines (0: none).
@@ -335,10 +353,15 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
                 parts, offsets, links, para_lines = [], [], [], 0
             continue
         end = start + len(line)
+        # Lines come in order: the syntax characters before this one are passed for good.
+        while syntax[next_syntax] < start:
+            next_syntax += 1
         # Most lines are prose: when the first visible character can open no block construct,
         # skip the tests for them all and go straight to the paragraph. (The test is _PROSE's,
         # without a regex call: \s is what isspace() and lstrip() take, \d what isdecimal().)
-        opener = line.lstrip()[:1]
+        opener = line[0]
+        if opener.isspace():
+            opener = line.lstrip()[:1]
         if in_fence or opener in _BLOCK_OPENERS or opener.isdecimal():
             # Each block pattern below opens (after spaces) with one of a few characters: a
             # test of the line's first visible character spares the calls that cannot match.
@@ -382,6 +405,7 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
                     source,
                     table,
                     syntax,
+                    next_syntax,
                     start + h.end(),
                     stop,
                     heading_parts,
@@ -419,10 +443,11 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
                     cell_offsets: list[int] = []
                     cell_links: list[Link] = []
                     cell_end = cell_start + len(cell)
-                    _inline(
+                    next_syntax = _inline(
                         source,
                         table,
                         syntax,
+                        next_syntax,
                         cell_start,
                         cell_end,
                         cell_parts,
@@ -448,16 +473,25 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
                     item_offsets: list[int] = []
                     item_links: list[Link] = []
                     _inline(
-                        source, table, syntax, item_start, end, item_parts, item_offsets, item_links
+                        source,
+                        table,
+                        syntax,
+                        next_syntax,
+                        item_start,
+                        end,
+                        item_parts,
+                        item_offsets,
+                        item_links,
                     )
                     block = _build(item_parts, item_offsets, item_links, item_kind)
                 if block:
                     blocks.append(block)
                 continue
-        backslash = line[-1] == "\\"
+        last_char = line[-1]
+        backslash = last_char == "\\"
         hard_break = (
             backslash
-            or line.endswith("  ")
+            or (last_char == " " and line.endswith("  "))  # (a compare spares most lines a call)
             # the tag ends in ">": a memchr spares most lines a copy and a regex search
             or bool(not plain and ">" in line and _BREAK_TAG.search(line.rstrip()))
         )
@@ -465,18 +499,18 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
             parts.append(" ")  # the joining space stands for the line break
             offsets.append(start - 1)
         content_end = end - 1 if backslash else end
-        # Lines come in order: the syntax characters before this one are passed for good.
-        while syntax[next_syntax] < start:
-            next_syntax += 1
         if syntax[next_syntax] >= content_end:  # plain text, or no syntax: the line as it is
             if content_end > start:
                 parts.append(line if content_end == end else source[start:content_end])
                 if offsets:
                     offsets += table[start:content_end]
                 else:  # a paragraph's first line: the slice is the list, no copy into it
-                    offsets = offset_run(start, content_end)
+                    if shared is not None:
+                        offsets = shared[start:content_end]
+                    else:
+                        offsets = offset_run(start, content_end)
         else:
-            _inline(source, table, syntax, start, content_end, parts, offsets, links)
+            _inline(source, table, syntax, next_syntax, start, content_end, parts, offsets, links)
         para_lines += 1
         if hard_break:
             if block := _build(parts, offsets, links, paragraph):

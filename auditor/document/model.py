@@ -220,6 +220,6 @@ def build_sentences(
             add_sentence(sentence)
             add_part(text)
             index += 1
-            cursor += len(text) + 1
+            cursor += end - start + 1  # (len(text), without a call)
         links = ()
     return sentences, "\n".join(parts)

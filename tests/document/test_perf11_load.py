@@ -4,19 +4,27 @@ The sentence splitter's candidate scan stops before a final terminator that foll
 digit (`segment._scan_end`): such a terminator could only match as the text's end, which breaks
 nothing, and no other candidate reads it. And the word after a candidate is read by an empty
 alternative instead of an optional group ("" where it was None).
+
+The markdown parser finds a line's syntax characters by stepping on from its place in their
+list instead of a search (`_inline`'s `k`), takes a paragraph's first offsets as a slice of the
+shared table without offset_run's call, and spares most lines a call or two (a line's last and
+first characters tested before endswith() and lstrip(); strip() compared by identity).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from load_reference import markdown as old_markdown
 from load_reference import segment as old_segment
-from real_inputs import plain_path, real_documents
+from real_inputs import REAL_FILES, plain_path, real_documents
 
-from auditor.document import segment
-from auditor.document.blocks import BlockKind
+from auditor.document import markdown, segment
+from auditor.document.blocks import Block, BlockKind, Link, offset_table
+from auditor.document.encoding import decode
 
 # The candidate patterns as they were: the word after a candidate in an optional group.
 _OLD_REST = (
@@ -112,3 +120,88 @@ near_end = st.text(alphabet=' \xa0\n.aAW9?!…)("“_', max_size=14)
 @given(near_end)
 def test_short_texts_split_as_with_the_whole_scan(text: str) -> None:
     _check(text)
+
+
+def _markdown_sources() -> list[tuple[str, bool]]:
+    """The decoded real markdown and text files, each with whether it is plain text."""
+    return [
+        (decode(path.read_bytes()).text, path.suffix == ".txt")
+        for path in REAL_FILES
+        if path.suffix in (".md", ".markdown", ".txt")
+    ]
+
+
+def test_real_markdown_parses_as_it_did() -> None:
+    sources = _markdown_sources()
+    assert len(sources) > 150
+    for source, plain in sources:
+        blocks = markdown.parse_markdown(source, plain=plain)
+        assert blocks == old_markdown.parse_markdown(source, plain=plain)
+        # Without the shared table (a document past its limit): offset_run's lists throughout.
+        assert blocks == plain_path(
+            lambda: markdown.parse_markdown(source, plain=plain),  # noqa: B023
+            markdown,
+            "offset_table",
+            range,
+        )
+
+
+def _inline(source: str, syntax: list[int], k: int, start: int, end: int) -> tuple[object, ...]:
+    parts: list[str] = []
+    offsets: list[int] = []
+    links: list[Link] = []
+    stop = markdown._inline(
+        source, offset_table(len(source)), syntax, k, start, end, parts, offsets, links
+    )
+    return stop, "".join(parts), offsets, links
+
+
+def test_inline_steps_from_any_place_before_the_line() -> None:
+    stepped = 0
+    for source, plain in _markdown_sources():
+        if plain:
+            continue
+        syntax = markdown._syntax_positions(source)
+        start = 0
+        for line in source.split("\n"):
+            end = start + len(line)
+            # From the line's own place (what a search finds), from the start of the list, and
+            # from the place of the line before: the same text, and the place after the line.
+            first = bisect.bisect_left(syntax, start)
+            expected = _inline(source, syntax, first, start, end)
+            assert expected[0] == bisect.bisect_left(syntax, end)
+            assert _inline(source, syntax, 0, start, end) == expected
+            before = bisect.bisect_left(syntax, max(0, start - len(line) - 1))
+            assert _inline(source, syntax, before, start, end) == expected
+            stepped += first > before
+            start = end + 1
+    assert stepped > 1000
+
+
+def test_first_lines_and_line_ends() -> None:
+    # A line opening with white space, ending with one or two spaces, a backslash or a break
+    # tag; a paragraph's first line with and without syntax; a stripped heading and item.
+    source = (
+        "  Indented line. \n"
+        "hard break  \n"
+        "next\\\n"
+        "after a <br>\n"
+        "\u3000wide space first\n"
+        "\n"
+        "# Heading **bold** #\n"
+        "* item *x* and [link](http://a.b)\n"
+        "\n"
+        "plain **first** line\n"
+    )
+    blocks = markdown.parse_markdown(source)
+    assert blocks == old_markdown.parse_markdown(source)
+    assert [(b.kind, b.text) for b in blocks] == [
+        (BlockKind.PARAGRAPH, "Indented line. hard break"),
+        (BlockKind.PARAGRAPH, "next"),
+        (BlockKind.PARAGRAPH, "after a"),
+        (BlockKind.PARAGRAPH, "wide space first"),
+        (BlockKind.HEADING, "Heading bold"),
+        (BlockKind.ITEM, "item x and link"),
+        (BlockKind.PARAGRAPH, "plain first line"),
+    ]
+    assert isinstance(blocks[0], Block) and blocks[0].offsets[0] == 2
