@@ -746,7 +746,7 @@ class _BlockBuilder(HTMLParser):
             # White space alone (between tags, the most frequent data) is one run, as the loop
             # below would find it: a pending space, or the end of the block at a blank line in
             # preformatted text.
-            if (s.count("\n") > 1 or s.count("\r") > 1) and self._in_preformatted():
+            if (s.count("\n") > 1 or ("\r" in s and s.count("\r") > 1)) and self._in_preformatted():
                 self._flush()
             else:
                 self._space(base)
@@ -758,7 +758,9 @@ class _BlockBuilder(HTMLParser):
                 self._run(s, pos, start, base, const)
             gap = m.group()
             # Whether a <pre> is open is asked only of a blank line: most runs are one newline.
-            if (gap.count("\n") > 1 or gap.count("\r") > 1) and self._in_preformatted():
+            if (gap.count("\n") > 1 or ("\r" in gap and gap.count("\r") > 1)) and (
+                self._in_preformatted()
+            ):
                 self._flush()
             else:
                 self._space(base if const else base + start)

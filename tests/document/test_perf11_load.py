@@ -18,11 +18,12 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from load_reference import html as old_html
 from load_reference import markdown as old_markdown
 from load_reference import segment as old_segment
 from real_inputs import REAL_FILES, plain_path, real_documents
 
-from auditor.document import markdown, segment
+from auditor.document import html, markdown, segment
 from auditor.document.blocks import Block, BlockKind, Link, offset_table
 from auditor.document.encoding import decode
 
@@ -205,3 +206,22 @@ def test_first_lines_and_line_ends() -> None:
         (BlockKind.PARAGRAPH, "plain first line"),
     ]
     assert isinstance(blocks[0], Block) and blocks[0].offsets[0] == 2
+
+
+def test_html_blank_lines_in_any_line_breaks() -> None:
+    pages = [decode(path.read_bytes()).text for path in REAL_FILES if path.suffix == ".html"]
+    assert len(pages) >= 12
+    # Blank lines in <pre> (which end a block) and single line breaks (which do not), written
+    # with "\n", "\r\n" and "\r", alone between tags and inside text.
+    for br in ("\n", "\r\n", "\r"):
+        one, two = br, br + " " + br
+        pages.append(
+            f"<pre>a{one}b{two}c</pre><pre>{two}</pre><pre>{one}</pre><p>d{two}e</p>"
+            f"<pre>f</pre>{two}<pre>g{one}{one}h{one} {one}i</pre>"
+        )
+    for page in pages:
+        new, old = html.parse_html(page), old_html.parse_html(page)
+        assert new.blocks == old.blocks
+    texts = [[b.text for b in html.parse_html(page).blocks] for page in pages[-3:]]
+    assert texts[0] == ["a b", "c", "d e", "f", "g", "h", "i"]
+    assert texts[0] == texts[1] == texts[2]
