@@ -79,9 +79,20 @@ _MAGIC: tuple[tuple[bytes, int, str], ...] = (
 )
 
 
+# The signatures a file may match, by its first byte, in _MAGIC's order: those at offset 0 that
+# open with that byte, and those further in. A text file's first byte opens no signature at
+# offset 0, so it is tried against two instead of 29 (a startswith() call each).
+_FURTHER_IN = tuple(entry for entry in _MAGIC if entry[1])
+_MAGIC_BY_FIRST_BYTE = {
+    magic[:1]: tuple(entry for entry in _MAGIC if entry[1] or entry[0][:1] == magic[:1])
+    for magic, at, _ in _MAGIC
+    if not at
+}
+
+
 def is_binary(data: bytes) -> str | None:
     """A reason such as "binary file (PDF)" if `data` is not a text file, else None."""
-    for magic, at, name in _MAGIC:
+    for magic, at, name in _MAGIC_BY_FIRST_BYTE.get(data[:1], _FURTHER_IN):
         if data.startswith(magic, at):
             if name == "bzip2" and not data.startswith(b"1AY&SY", 4):
                 continue

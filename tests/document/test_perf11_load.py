@@ -23,7 +23,7 @@ from load_reference import markdown as old_markdown
 from load_reference import segment as old_segment
 from real_inputs import REAL_FILES, plain_path, real_documents
 
-from auditor.document import html, markdown, segment
+from auditor.document import encoding, html, markdown, segment
 from auditor.document.blocks import Block, BlockKind, Link, offset_table
 from auditor.document.encoding import decode
 
@@ -225,3 +225,32 @@ def test_html_blank_lines_in_any_line_breaks() -> None:
     texts = [[b.text for b in html.parse_html(page).blocks] for page in pages[-3:]]
     assert texts[0] == ["a b", "c", "d e", "f", "g", "h", "i"]
     assert texts[0] == texts[1] == texts[2]
+
+
+def _plain_is_binary(data: bytes) -> str | None:
+    """is_binary trying every signature, as before."""
+    return plain_path(  # type: ignore[no-any-return]
+        lambda: plain_path(
+            lambda: encoding.is_binary(data), encoding, "_FURTHER_IN", encoding._MAGIC
+        ),
+        encoding,
+        "_MAGIC_BY_FIRST_BYTE",
+        {},
+    )
+
+
+def test_binary_signatures_by_first_byte() -> None:
+    files = [path.read_bytes() for path in REAL_FILES]
+    # Every signature at its offset, alone, with text after it, after text, and cut short; the
+    # bzip2 one with and without its block header; the first bytes of the files above.
+    made = [b"", b"\x00", b"BZh91AY&SY rest", b"BZh9 no header"]
+    for magic, at, _ in encoding._MAGIC:
+        head = b"\x00" * at
+        made += [head + magic, head + magic + b" text", b"text " + magic, head + magic[:-1]]
+    made += [data[:1] + magic for data in files[:20] for magic, _, _ in encoding._MAGIC]
+    found = 0
+    for data in files + made:
+        reason = encoding.is_binary(data)
+        assert reason == _plain_is_binary(data), data[:20]
+        found += reason is not None
+    assert found > len(encoding._MAGIC)
