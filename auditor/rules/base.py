@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 import re2
 
@@ -23,6 +23,10 @@ _LEAD_BYTE = bytes(int(b >= 0xC0) for b in range(256))
 # ASCII letter (long s and the Kelvin sign; tests/rules/test_folded_scan.py checks all code points).
 _ASCII_FOLD_CHARS = ("\u017f", "\u212a")
 _ASCII_FOLDS = tuple(char.encode() for char in _ASCII_FOLD_CHARS)
+# Positions of two fields of `Sentence`, read by position (see `Scan.__init__`; a test checks
+# them against `Sentence._fields`).
+_TEXT: Final = 1
+_START: Final = 2
 
 
 class RuleCompileError(Exception):
@@ -86,8 +90,12 @@ class Scan:
 
     def __init__(self, document: Document, leaves: LeafSet | None = None) -> None:
         self.document = document
-        self._starts = [s.start for s in document.sentences]
-        self._ends = [s.end for s in document.sentences]
+        sentences = document.sentences
+        # `Sentence` is a named tuple: its fields read by position are specialised bytecodes,
+        # where a field read by name is a descriptor call and `end` a property (a Python call
+        # per sentence, about a tenth of building the scan's own lists and sets).
+        self._starts = [s[_START] for s in sentences]
+        self._ends = [s[_START] + len(s[_TEXT]) for s in sentences]  # `Sentence.end`
         self._cache: dict[int, dict[int, list[tuple[int, int]]]] = {}
         # Leaves scanned over some sentences only: their hits, exact for the sentences in the set.
         self._partial: dict[int, tuple[dict[int, list[tuple[int, int]]], set[int]]] = {}

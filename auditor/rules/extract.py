@@ -444,14 +444,20 @@ def _runs(scan: Scan, extractor: str) -> list[tuple[int, int]]:
     if prefilter is None:
         return [(0, len(sentences) - 1)] if sentences else []
     context = prefilter[1]
-    runs: list[list[int]] = []
+    final = len(sentences) - 1
+    runs: list[tuple[int, int]] = []
+    # The sentences come in ascending order, so each run's last sentence only grows. (Bounds
+    # are kept by comparisons, not min() and max(): a call to either is a few hundred
+    # instructions, most of this loop.)
     for i in _prefiltered(scan, extractor):
-        first, last = max(i - context, 0), min(i + context, len(sentences) - 1)
+        first = i - context if i > context else 0
+        last = i + context if i + context < final else final
         if runs and first <= runs[-1][1] + 1:
-            runs[-1][1] = max(runs[-1][1], last)
+            if last > runs[-1][1]:
+                runs[-1] = (runs[-1][0], last)
         else:
-            runs.append([first, last])
-    return [(first, last) for first, last in runs]
+            runs.append((first, last))
+    return runs
 
 
 def _run_values(
@@ -462,8 +468,7 @@ def _run_values(
     text = scan.document.text
     if extractor not in _PREFILTERS:
         return find(text)
-    sentences = scan.document.sentences
-    offset, end = sentences[first].start, sentences[last].end
+    offset, end = scan.starts[first], scan.ends[last]
     if find is find_postal:  # its digit lines are known: spare it a scan of the stretch
         found = find_postal(text[offset:end], _marks(scan).digit_lines(offset, end))
     else:
@@ -568,19 +573,17 @@ class _Values:
         self, scan: Scan, find: Callable[[str], list[ValueMatch]], first: int, last: int
     ) -> None:
         """File the values of one run under their sentences, each with its link values after."""
-        sentences = scan.document.sentences
-        starts = self._starts
+        starts, ends = self._starts, scan.ends
         by_sentence: dict[int, list[ValueMatch]] = {}
         for value in _run_values(scan, self.rule.extractor, find, first, last):
             i = bisect.bisect_right(starts, value.start) - 1
-            sentence = sentences[i]
             # A value may run on into the next line (an address block): it belongs to the
             # sentence it starts in, its span cut at that sentence's end.
-            end = min(value.end, sentence.end)
+            end = value.end if value.end < ends[i] else ends[i]
             by_sentence.setdefault(i, []).append(
                 ValueMatch(
-                    value.start - sentence.start,
-                    end - sentence.start,
+                    value.start - starts[i],
+                    end - starts[i],
                     value.value,
                     value.kind,
                     value.label,

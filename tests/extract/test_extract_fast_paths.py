@@ -15,7 +15,8 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor.document.model import Document
+from auditor.document.blocks import BlockKind
+from auditor.document.model import Document, Sentence
 from auditor.extract import ages, dates, emails, postal
 from auditor.extract.base import finditer_at
 from auditor.rules import extract as rules_extract
@@ -133,8 +134,8 @@ def test_one_line_prefilters_find_the_same_sentences(pieces: list[str], data: An
     sentences = [data.draw(st.text(alphabet="ab \n", max_size=3)) + p for p in pieces]
     text = "\n".join(sentences)
     spans, start = [], 0
-    for sentence in sentences:
-        spans.append(SimpleNamespace(start=start, end=start + len(sentence)))
+    for i, sentence in enumerate(sentences):
+        spans.append(Sentence(i, sentence, start, 0, 0, 1, (), 0, BlockKind.PARAGRAPH))
         start += len(sentence) + 1
     document = cast(Document, SimpleNamespace(text=text, sentences=spans))
     for pattern in (dates.CANDIDATE, postal.CANDIDATE, re.compile("[0-9]")):
