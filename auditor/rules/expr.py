@@ -509,12 +509,20 @@ def _holds(expr: Expr, text: str, data: bytes, found: dict[int, bool]) -> bool:
                 hit = raw.Match(_UNANCHORED, data, 0, len(data))[0][0] != -1
             found[expr.key] = hit
         return hit
+    # Loops, not all() and any() over a generator: the generators cost about 60,000
+    # instructions per real document (0.8 % of evaluation), more than they spare.
     if isinstance(expr, AllOf):
-        return all(_holds(item, text, data, found) for item in expr.items)
+        for item in expr.items:  # noqa: SIM110 (see above)
+            if not _holds(item, text, data, found):
+                return False
+        return True
     if isinstance(expr, Not):
         return not _holds(expr.item, text, data, found)
     if isinstance(expr, AnyOf):
-        return any(_holds(item, text, data, found) for item in expr.items)
+        for item in expr.items:  # noqa: SIM110 (see above)
+            if _holds(item, text, data, found):
+                return True
+        return False
     return _test_string_plain(expr, text)
 
 
