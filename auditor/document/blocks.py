@@ -83,6 +83,10 @@ class Block:
     offsets: list[int]
     level: int = 0  # heading level 1..6; 0 for other blocks
     links: list[Link] = field(default_factory=list)
+    # The 1-based source line every offset is on, when the parser knows the block stands on one
+    # line (markdown and text); 0 otherwise. It spares build_sentences a count of line breaks
+    # per sentence. Not compared: it says nothing the offsets do not.
+    line: int = field(default=0, compare=False)
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the decoded source covering `text[start:end]` (end exclusive)."""

@@ -96,7 +96,7 @@ def _mark_corpus_header(blocks: list[Block], metadata: dict[str, str]) -> list[B
             metadata["source_url"] = link.target
             break
     # (As dataclasses.replace, without its walk over the fields.)
-    meta = Block(BlockKind.META, first.text, first.offsets, first.level, first.links)
+    meta = Block(BlockKind.META, first.text, first.offsets, first.level, first.links, first.line)
     blocks[0] = meta
     return blocks
 

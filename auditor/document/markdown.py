@@ -190,9 +190,15 @@ def _inline(
 
 
 def _build(
-    parts: list[str], offsets: list[int], links: list[Link], kind: BlockKind, level: int = 0
+    parts: list[str],
+    offsets: list[int],
+    links: list[Link],
+    kind: BlockKind,
+    level: int = 0,
+    line: int = 0,
 ) -> Block | None:
-    """Collapse white space, strip, and return the block (None if empty).
+    """Collapse white space, strip, and return the block (None if empty); `line` is the
+    block's `Block.line`.
 
     The lists are spent afterwards: the block may own `offsets`, cut to the stripped text.
     """
@@ -214,7 +220,7 @@ def _build(
         if stripped.isascii()
         else stripped.isprintable()
     ):
-        return _build_collapsed(text, offsets, links, kind, level)
+        return _build_collapsed(text, offsets, links, kind, level, line)
     if not stripped:
         return None
     lead = 0
@@ -233,11 +239,16 @@ def _build(
             block_links.append(
                 link if (a, b) == (link.start, link.end) else Link(a, b, link.target)
             )
-    return Block(kind, stripped, offsets, level, block_links)
+    return Block(kind, stripped, offsets, level, block_links, line)
 
 
 def _build_collapsed(
-    text: str, offsets: list[int], links: list[Link], kind: BlockKind, level: int
+    text: str,
+    offsets: list[int],
+    links: list[Link],
+    kind: BlockKind,
+    level: int,
+    line: int = 0,
 ) -> Block | None:
     """`_build` for text with white space runs to collapse to one space."""
     run_starts: list[int] = []  # old index where each collapsed run starts
@@ -280,7 +291,7 @@ def _build_collapsed(
         b = min(end - lead, len(stripped))
         if b > a:
             block_links.append(Link(a, b, link.target))
-    return Block(kind, stripped, final_offsets, level, block_links)
+    return Block(kind, stripped, final_offsets, level, block_links, line)
 
 
 def _new_index(run_starts: list[int], removed: list[int], old: int) -> int:
@@ -336,19 +347,21 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
     shared = table if isinstance(table, list) else None
     syntax = [len(source)] if plain else _syntax_positions(source)
     next_syntax = 0  # index in `syntax` of the first position at or after the current line
-    # The open paragraph, in the three lists of _build; `para_lines` counts its lines (0: none).
+    # The open paragraph, in the three lists of _build; `para_lines` counts its lines (0: none),
+    # `para_line` is its Block.line (the number of its line while it has one, then 0).
     parts: list[str] = []
     offsets: list[int] = []
     links: list[Link] = []
-    para_lines = 0
+    para_lines = para_line = 0
     in_fence = False
     paragraph, heading, item_kind = BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.ITEM
 
-    # (The starts from split() go one past the last line, hence strict=False.)
-    for start, line in zip(*_numbered_lines(source), strict=False):
+    # Lines are numbered from 1 as LineMap numbers them (_numbered_lines gives every line, blank
+    # or not). (The starts from split() go one past the last line, hence strict=False.)
+    for number, start, line in zip(count(1), *_numbered_lines(source), strict=False):
         if not line or line.isspace():  # also inside a fence; as `not line.strip()`, no copy
             if para_lines:  # flush the paragraph
-                if block := _build(parts, offsets, links, paragraph):
+                if block := _build(parts, offsets, links, paragraph, 0, para_line):
                     blocks.append(block)
                 parts, offsets, links, para_lines = [], [], [], 0
             continue
@@ -367,13 +380,13 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
             # test of the line's first visible character spares the calls that cannot match.
             if not plain and opener in "`~" and _FENCE.match(line):
                 if para_lines:
-                    if block := _build(parts, offsets, links, paragraph):
+                    if block := _build(parts, offsets, links, paragraph, 0, para_line):
                         blocks.append(block)
                     parts, offsets, links, para_lines = [], [], [], 0
                 in_fence = not in_fence
                 continue
             if in_fence:
-                if block := _build([line], offset_run(start, end), [], paragraph):
+                if block := _build([line], offset_run(start, end), [], paragraph, 0, number):
                     blocks.append(block)
                 continue
             # Block quotes: strip the markers and read what is inside.
@@ -383,14 +396,14 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
                 line = source[start:end]
                 if not line.strip():
                     if para_lines:
-                        if block := _build(parts, offsets, links, paragraph):
+                        if block := _build(parts, offsets, links, paragraph, 0, para_line):
                             blocks.append(block)
                         parts, offsets, links, para_lines = [], [], [], 0
                     continue
                 opener = line.lstrip()[:1]
             if not plain and opener == "#" and (h := _ATX.match(line)):
                 if para_lines:
-                    if block := _build(parts, offsets, links, paragraph):
+                    if block := _build(parts, offsets, links, paragraph, 0, para_line):
                         blocks.append(block)
                     parts, offsets, links, para_lines = [], [], [], 0
                 if line[-1] in " \t#":
@@ -413,26 +426,32 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
                     heading_links,
                 )
                 block = _build(
-                    heading_parts, heading_offsets, heading_links, heading, len(h.group(1))
+                    heading_parts,
+                    heading_offsets,
+                    heading_links,
+                    heading,
+                    len(h.group(1)),
+                    number,
                 )
                 if block:
                     blocks.append(block)
                 continue
             if not plain and para_lines == 1 and opener in "=-" and (s := _SETEXT.match(line)):
-                block = _build(parts, offsets, links, heading, 1 if s.group(1)[0] == "=" else 2)
+                level = 1 if s.group(1)[0] == "=" else 2
+                block = _build(parts, offsets, links, heading, level, para_line)
                 parts, offsets, links, para_lines = [], [], [], 0
                 if block:
                     blocks.append(block)
                 continue
             if opener in "-*_" and _HR.match(line):
                 if para_lines:
-                    if block := _build(parts, offsets, links, paragraph):
+                    if block := _build(parts, offsets, links, paragraph, 0, para_line):
                         blocks.append(block)
                     parts, offsets, links, para_lines = [], [], [], 0
                 continue
             if not plain and opener == "|":
                 if para_lines:
-                    if block := _build(parts, offsets, links, paragraph):
+                    if block := _build(parts, offsets, links, paragraph, 0, para_line):
                         blocks.append(block)
                     parts, offsets, links, para_lines = [], [], [], 0
                 if _TABLE_SEP.match(line):
@@ -455,18 +474,23 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
                         cell_links,
                     )
                     cell_start = cell_end + 1
-                    if block := _build(cell_parts, cell_offsets, cell_links, item_kind):
+                    if block := _build(cell_parts, cell_offsets, cell_links, item_kind, 0, number):
                         blocks.append(block)
                 continue
             if (opener in "-*+•" or opener.isdecimal()) and (item := _ITEM.match(line)):
                 if para_lines:
-                    if block := _build(parts, offsets, links, paragraph):
+                    if block := _build(parts, offsets, links, paragraph, 0, para_line):
                         blocks.append(block)
                     parts, offsets, links, para_lines = [], [], [], 0
                 item_start = start + item.end()
                 if plain:
                     block = _build(
-                        [source[item_start:end]], offset_run(item_start, end), [], item_kind
+                        [source[item_start:end]],
+                        offset_run(item_start, end),
+                        [],
+                        item_kind,
+                        0,
+                        number,
                     )
                 else:
                     item_parts: list[str] = []
@@ -483,7 +507,7 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
                         item_offsets,
                         item_links,
                     )
-                    block = _build(item_parts, item_offsets, item_links, item_kind)
+                    block = _build(item_parts, item_offsets, item_links, item_kind, 0, number)
                 if block:
                     blocks.append(block)
                 continue
@@ -511,12 +535,13 @@ def parse_markdown(source: str, *, plain: bool = False) -> list[Block]:
                         offsets = offset_run(start, content_end)
         else:
             _inline(source, table, syntax, next_syntax, start, content_end, parts, offsets, links)
+        para_line = 0 if para_lines else number
         para_lines += 1
         if hard_break:
-            if block := _build(parts, offsets, links, paragraph):
+            if block := _build(parts, offsets, links, paragraph, 0, para_line):
                 blocks.append(block)
             parts, offsets, links, para_lines = [], [], [], 0
-    if para_lines and (block := _build(parts, offsets, links, paragraph)):
+    if para_lines and (block := _build(parts, offsets, links, paragraph, 0, para_line)):
         blocks.append(block)
     return blocks
 

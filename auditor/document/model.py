@@ -134,7 +134,8 @@ def build_sentences(
     # Line numbers. With "\n" the only line break, a sentence's line is one more than the
     # number of "\n" before it, counted on from the sentence before (sentences come in order,
     # or nearly): a count at C speed over the text between two sentences instead of a table
-    # of line starts and a search in it per sentence.
+    # of line starts and a search in it per sentence. A block the parser put on one line (its
+    # `line`: most markdown blocks) gives that line to each of its sentences without a count.
     line_starts = LineMap(source).starts if "\r" in source else None
     line, line_at = 1, 0  # the line of offset `line_at`
     count = source.count
@@ -158,6 +159,10 @@ def build_sentences(
         block_text = block.text
         offsets = block.offsets
         block_links = block.links
+        block_line = block.line
+        if block_line:
+            # (line, line_at) stays a pair the counts below can go on from.
+            line, line_at = block_line, offsets[0]
         if kind is _HEADING:
             while path and path[-1][0] >= block.level:
                 path.pop()
@@ -190,7 +195,9 @@ def build_sentences(
                 or (src_end < source_end and source[src_end] in widen_at)
             ):
                 src_start, src_end = widen(source, src_start, src_end)
-            if line_starts is not None:
+            if block_line:
+                pass  # `line` is the block's, set above
+            elif line_starts is not None:
                 line = bisect_right(line_starts, src_start)  # as LineMap.line
             elif src_start >= line_at:
                 line += count("\n", line_at, src_start)
