@@ -3,6 +3,9 @@
 The markdown parser numbers its lines and gives a block on one line that line (`Block.line`);
 `build_sentences` then takes it for each of the block's sentences instead of counting line
 breaks (or searching the line starts) per sentence. A block with `line` 0 goes the old way.
+
+In a source with "\n" the only line break, the parser sums each line's start itself (one past
+the end of the line before) instead of taking `_numbered_lines`' sums.
 """
 
 from __future__ import annotations
@@ -30,6 +33,27 @@ def _markdown_sources() -> list[str]:
         for source in sources
         for variant in (source, source.replace("\n", "\r\n"), source.replace("\n", "\r"))
     ]
+
+
+def _check_split_lines(source: str) -> None:
+    """`_split_lines`, its starts summed as the parser sums them, gives `_numbered_lines`' and
+    `_lines`' lines."""
+    starts, lines = markdown._split_lines(source)
+    if starts is None:
+        assert "\r" not in source
+        starts, end = [], -1
+        for line in lines:
+            starts.append(end + 1)
+            end = starts[-1] + len(line)
+    plain_starts, plain_lines = markdown._numbered_lines(source)
+    numbered = list(zip(starts, lines, strict=True))
+    assert numbered == list(zip(plain_starts, plain_lines, strict=False))
+    assert numbered == [(start, source[start:end]) for start, end in markdown._lines(source)]
+
+
+def test_split_lines_on_real_files() -> None:
+    for source in _markdown_sources():
+        _check_split_lines(source)
 
 
 def _check_lines(source: str, blocks: list[Block]) -> tuple[int, int]:
@@ -106,5 +130,6 @@ documents = st.lists(st.sampled_from(TOKENS), max_size=60).map("".join)
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents, st.sampled_from(["md", "txt"]))
 def test_generated_block_and_sentence_lines(source: str, fmt: str) -> None:
+    _check_split_lines(source)
     blocks = _check_sentences(source, fmt)
     _check_lines(source, blocks)
