@@ -82,6 +82,8 @@ def format_section(section: list[str]) -> str:
 
 def format_extracted(extracted: dict[str, Any]) -> str:
     """Extracted values as one readable line: `email=a@x.com, b@y.com; phone=+1650...`."""
+    if not extracted:  # most findings: no extract rule
+        return ""
     parts = []
     for key, value in extracted.items():
         if value is None or value == []:
@@ -93,6 +95,8 @@ def format_extracted(extracted: dict[str, Any]) -> str:
 
 def format_near_misses(near: list[NearMiss]) -> str:
     """Near misses as readable lines."""
+    if not near:  # most findings (the join would start a generator for nothing)
+        return ""
     return "\n".join(f"line {n.line}: {n.quote} — {n.reason}" for n in near)
 
 

@@ -56,7 +56,20 @@ class CsvLines:
 
     def __call__(self, values: list[Any]) -> str:
         """The row of `values`, with its line break."""
-        line = ",".join(map(self._field, values))
+        # The table's texts looked up in one C pass, and only the others (new texts, numbers,
+        # None) one call each: a call per field was most of a row's cost. The table holds str
+        # keys only, and a value equal to one is a str (or a str subclass, written the same).
+        fields: list[Any]  # str, or None until filled in below
+        try:
+            fields = list(map(self._texts.get, values))
+        except TypeError:  # an unhashable value: never in the records
+            fields = [None] * len(values)
+        if None in fields:
+            field = self._field
+            for i, known in enumerate(fields):
+                if known is None:
+                    fields[i] = field(values[i])
+        line = ",".join(fields)
         if not line and values:  # one empty field: quoted, or the row would read as no field
             line = '""'
         return line + "\r\n"
