@@ -114,8 +114,7 @@ def _write_parallel(run: AuditRun, staged: dict[str, tuple[Path, Path]], jobs: i
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     # Two workers: two tasks, each a pair of large sheets written in one pass with the other
     # reports, the CSV beside the Findings sheet, whose finding records it shares. Each pass
-    # over a spool parses every result again: four passes instead of two cost a tenth more
-    # CPU than the reports' own work saves by starting before the scorecard's layout is known.
+    # over a spool parses every result again: four passes instead of two cost a tenth more CPU.
     companions: dict[tuple[str, ...], list[Companion]] = {}
     if "xlsx" in staged and jobs == 2:
         for name, (partial, _) in staged.items():
@@ -123,21 +122,19 @@ def _write_parallel(run: AuditRun, staged: dict[str, tuple[Path, Path]], jobs: i
                 group = HEAVY_PAIRS[0] if name in TAKE_RECORDS else HEAVY_PAIRS[1]
                 make = functools.partial(_companion, name, partial)
                 companions.setdefault(group, []).append(make)
-    alone = [name for name in staged if name != "xlsx" and not companions]
+    alone = [] if companions else [name for name in staged if name != "xlsx"]
     # A forking pool starts all its processes at once: never more than there are tasks.
     tasks = len(alone) + (len(HEAVY) if "xlsx" in staged else 0)
-    if companions:
-        tasks = len(HEAVY_PAIRS)
     with ProcessPoolExecutor(min(jobs, tasks), mp_context=context) as pool:
         scorecard: ScorecardJob | None = None
         futures: list[Future[Path]] = []
         try:
             # Reports written on their own go first: the workers write them while this process
-            # counts what the scorecard's layout needs (a pass over the results).
+            # plans the scorecard's layout (a pass over the results if reviews are to apply).
             futures = [pool.submit(_write_one, name, run, staged[name][0]) for name in alone]
             if "xlsx" in staged:
                 scorecard = ScorecardJob(run, staged["xlsx"][0])
-                # More than two workers: a task per sheet group, more of them at a time.
+                # Two workers: the two pairs; more: a task per sheet group, more at a time.
                 scorecard.submit(pool, HEAVY_PAIRS if jobs == 2 else None, companions)
                 scorecard.finish()
             for future in futures:
