@@ -19,7 +19,7 @@ import datetime as dt
 import functools
 import queue
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -285,7 +285,52 @@ class _Tail:
     auto_filter: str | None = None
     formats: list[tuple[str, list[tuple[str, int]]]] = field(default_factory=list)
     validations: list[str] = field(default_factory=list)
-    links: list[str] = field(default_factory=list)
+
+
+class _Links:
+    """A sheet's hyperlinks, which the XML puts after all its rows, gathered as they are made.
+
+    A sheet may hold 65,530 of them (Excel's limit; five a policy on Summary), about 13 MB of
+    XML, held once as strings and twice more while joined and encoded: most of a scorecard
+    worker's memory. So they are kept encoded, and past a chunk in a file beside the sheet's
+    part, and copied in after the rows a chunk at a time.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+        self._parts: list[bytes] = []
+        self._size = 0
+        self._file: IO[bytes] | None = None
+
+    def add(self, xml: str) -> None:
+        data = xml.encode("utf-8", "surrogatepass")
+        self._parts.append(data)
+        self._size += len(data)
+        self.count += 1
+        if self._size >= CHUNK:
+            if self._file is None:
+                self._file = self.path.open("w+b")
+            self._file.write(b"".join(self._parts))
+            self._parts.clear()
+            self._size = 0
+
+    def chunks(self) -> Iterator[bytes]:
+        """The links' XML, in order, a chunk at a time."""
+        if self._file is not None:
+            self._file.seek(0)
+            while chunk := self._file.read(CHUNK):
+                yield chunk
+        if self._parts:
+            yield b"".join(self._parts)
+
+    def discard(self) -> None:
+        """Close and remove the file, if there is one."""
+        self._parts.clear()
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+            self.path.unlink(missing_ok=True)
 
 
 def _pane(freeze: str) -> str:
@@ -327,6 +372,7 @@ class Sheet:
         self.setup = setup
         self.rows = 0
         self.tail = _Tail()
+        self.links = _Links(folder / f"{key}.links")
         self._parts: list[bytes] = []
         self._size = 0
         self._sink = _Compressor(DeflateFile(folder / f"{key}.deflate", key))
@@ -356,7 +402,9 @@ class Sheet:
     def _emit(self, text: str) -> None:
         # Encoded a row at a time: an ASCII row (most of them) encodes as a copy, whereas in a
         # chunk holding one wider character every character is widened, then encoded one by one.
-        data = text.encode("utf-8", "surrogatepass")
+        self._put(text.encode("utf-8", "surrogatepass"))
+
+    def _put(self, data: bytes) -> None:
         self._parts.append(data)
         self._size += len(data)
         if self._size >= CHUNK:
@@ -375,7 +423,7 @@ class Sheet:
 
     def link(self, ref: str, location: str, tooltip: str, display: str) -> None:
         """An internal link on cell `ref` to `location` (e.g. 'Findings'!A2)."""
-        self.tail.links.append(
+        self.links.add(
             f'<hyperlink ref="{ref}" location="{escape(location)}" '
             f'tooltip="{escape(tooltip)}" display="{escape(display)}"/>'
         )
@@ -400,9 +448,15 @@ class Sheet:
             out.append(f'<dataValidations count="{len(t.validations)}">')
             out.extend(t.validations)
             out.append("</dataValidations>")
-        if t.links:
-            out.append("<hyperlinks>" + "".join(t.links) + "</hyperlinks>")
-        out.append(
+        for part in out:
+            self._emit(part)
+        if self.links.count:
+            self._emit("<hyperlinks>")
+            for chunk in self.links.chunks():
+                self._put(chunk)
+            self._emit("</hyperlinks>")
+        self.links.discard()
+        self._emit(
             '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.5" '
             'footer="0.5"/>'
             f'<pageSetup paperSize="9" orientation="landscape" fitToWidth="{s.pages_wide}" '
@@ -410,14 +464,13 @@ class Sheet:
             "<headerFooter><oddFooter>&amp;C&amp;8 &amp;A, page &amp;P of &amp;N</oddFooter>"
             "</headerFooter></worksheet>"
         )
-        for part in out:
-            self._emit(part)
         self._sink.put(b"".join(self._parts))
         self._parts.clear()
         return WrittenSheet(s.name, t.auto_filter, s.title_rows, self._sink.close())
 
     def abort(self) -> None:
         """Stop the background thread after a failure (the part file is left to the caller)."""
+        self.links.discard()
         self._sink.abort()
 
 
